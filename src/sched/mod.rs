@@ -1,0 +1,15 @@
+//! Pure scheduling: SM-2 arithmetic, the four-button grade mapping and the
+//! study-day clock.
+//!
+//! This module depends on nothing but `chrono`. It does no I/O, speaks no
+//! SQL, reads no clock and draws no random numbers: every function is
+//! deterministic in its inputs, so every rule is tested without a terminal
+//! and without waiting for tomorrow.
+
+pub mod clock;
+pub mod grade;
+pub mod sm2;
+
+pub use clock::{Rollover, RolloverError, StudyDay};
+pub use grade::Grade;
+pub use sm2::{Ease, Interval, Quality, QualityError, State};
