@@ -5,6 +5,7 @@
 //! Dependencies point one way: `cli` -> everything else -> `sched`.
 
 pub mod cli;
+pub mod deck;
 pub mod sched;
 
 /// Every way a `recall` command can fail, each with what a person needs to
@@ -21,6 +22,22 @@ pub enum Error {
         #[source]
         source: chrono::ParseError,
     },
+    #[error(transparent)]
+    Deck(#[from] deck::Invalid),
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    Write {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: already exists (use --force to replace it)", .0.display())]
+    Exists(std::path::PathBuf),
     #[error("`recall {0}` is not yet available in this version")]
     NotYetAvailable(&'static str),
     #[error("cannot write to the terminal: {0}")]

@@ -1,0 +1,174 @@
+//! The fields of one table: unknown, repeated and missing keys are reported
+//! when it is opened, and each typed accessor reports a wrong type or an
+//! empty text at the value itself.
+
+use std::ops::Range;
+
+use super::Checker;
+use crate::deck::tree::{Entry, Node, Value};
+
+/// An opened table.
+pub(super) struct Fields<'n> {
+    entries: &'n [Entry],
+}
+
+impl<'n> Fields<'n> {
+    /// Opens `node` as a table named `what` in messages, in which
+    /// `required` and `optional` are the allowed keys.
+    pub fn new(
+        ck: &mut Checker<'_>,
+        node: &'n Node,
+        what: &str,
+        required: &[&str],
+        optional: &[&str],
+    ) -> Option<Fields<'n>> {
+        let Value::Table(entries) = &node.value else {
+            let found = node.value.type_name();
+            ck.error(&node.span, format!("{what} must be a table, found {found}"));
+            return None;
+        };
+        let allowed = || {
+            let all: Vec<&str> = required.iter().chain(optional).copied().collect();
+            all.join(", ")
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            let key = entry.key.as_str();
+            if entries[..i].iter().any(|e| e.key == key) {
+                ck.error(&entry.key_span, format!("duplicate key `{key}` in {what}"));
+            } else if !required.contains(&key) && !optional.contains(&key) {
+                let expected = allowed();
+                let message = format!("unknown field `{key}` in {what} (expected {expected})");
+                ck.error(&entry.key_span, message);
+            }
+        }
+        for key in required {
+            if !entries.iter().any(|e| e.key == *key) {
+                ck.error(&node.span, format!("{what} is missing `{key}`"));
+            }
+        }
+        Some(Fields { entries })
+    }
+
+    /// The value of `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries.iter().find(|e| e.key == key).map(|e| &e.node)
+    }
+
+    /// A required non-empty text; empty if absent or wrong.
+    pub fn string(&self, ck: &mut Checker<'_>, key: &str) -> String {
+        self.optional_string(ck, key).unwrap_or_default()
+    }
+
+    /// An optional non-empty text.
+    pub fn optional_string(&self, ck: &mut Checker<'_>, key: &str) -> Option<String> {
+        self.get(key).and_then(|node| text(ck, node, key))
+    }
+
+    /// An optional list of non-empty texts; empty if absent.
+    pub fn strings(&self, ck: &mut Checker<'_>, key: &str) -> Vec<String> {
+        self.get(key)
+            .map(|node| texts(ck, node, key))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect()
+    }
+
+    /// A required identifier: letters, digits, `-`, `_` and `.`.
+    pub fn id(&self, ck: &mut Checker<'_>, key: &str) -> String {
+        let id = self.string(ck, key);
+        if !id.is_empty() && !is_id(&id) {
+            if let Some(node) = self.get(key) {
+                let message =
+                    format!("`{key}` {id:?} may hold only letters, digits, `-`, `_` and `.`");
+                ck.error(&node.span, message);
+            }
+            return String::new();
+        }
+        id
+    }
+
+    /// A required whole number of at least 1.
+    pub fn version(&self, ck: &mut Checker<'_>, key: &str) -> u32 {
+        let Some(node) = self.get(key) else { return 0 };
+        match node.value {
+            Value::Int(v) if v >= 1 => u32::try_from(v).unwrap_or(u32::MAX),
+            _ => {
+                let message = format!("`{key}` must be a whole number of at least 1");
+                ck.error(&node.span, message);
+                0
+            }
+        }
+    }
+
+    /// An optional positive number.
+    pub fn weight(&self, ck: &mut Checker<'_>, key: &str) -> Option<f64> {
+        let node = self.get(key)?;
+        #[allow(clippy::cast_precision_loss)] // weights are small numbers
+        let weight = match node.value {
+            Value::Int(v) => v as f64,
+            Value::Float(v) => v,
+            _ => f64::NAN,
+        };
+        if weight.is_finite() && weight > 0.0 {
+            Some(weight)
+        } else {
+            ck.error(&node.span, format!("`{key}` must be a positive number"));
+            None
+        }
+    }
+
+    /// A required boolean.
+    pub fn boolean(&self, ck: &mut Checker<'_>, key: &str) -> bool {
+        let Some(node) = self.get(key) else {
+            return false;
+        };
+        match node.value {
+            Value::Bool(b) => b,
+            ref other => {
+                let found = other.type_name();
+                let message = format!("`{key}` must be true or false, found {found}");
+                ck.error(&node.span, message);
+                false
+            }
+        }
+    }
+}
+
+/// Whether `s` is a usable identifier.
+pub(crate) fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// A non-empty text, or `None` after reporting why not.
+pub(super) fn text(ck: &mut Checker<'_>, node: &Node, key: &str) -> Option<String> {
+    match &node.value {
+        Value::Str(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Str(_) => {
+            ck.error(&node.span, format!("empty `{key}`"));
+            None
+        }
+        other => {
+            let found = other.type_name();
+            let message = format!("`{key}` must be a string, found {found}");
+            ck.error(&node.span, message);
+            None
+        }
+    }
+}
+
+/// A list of non-empty texts with their spans, reporting each bad item.
+pub(super) fn texts(ck: &mut Checker<'_>, node: &Node, key: &str) -> Vec<(String, Range<usize>)> {
+    let Value::Array(items) = &node.value else {
+        let found = node.value.type_name();
+        let message = format!("`{key}` must be a list of strings, found {found}");
+        ck.error(&node.span, message);
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| text(ck, item, key).map(|s| (s, item.span.clone())))
+        .collect()
+}

@@ -1,0 +1,66 @@
+//! Decks: the card model, loading from TOML or JSON with every problem
+//! reported as `path:line:col`, cloze syntax, and CSV/TSV import.
+//!
+//! Loading and linting are one path ([`check`]), so no deck that fails lint
+//! is ever installed or drilled. This module reads the files it is given
+//! and nothing else; it never prints and never touches the database.
+
+pub mod cloze;
+mod diagnostic;
+pub mod import;
+mod lint;
+mod model;
+mod tree;
+
+use std::path::{Path, PathBuf};
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use lint::{Checked, check};
+pub use model::{Area, Card, Content, Deck, DeckInfo, Kind};
+
+/// The deck every user meets first, compiled into the binary.
+pub const SHIPPED_PATH: &str = "decks/case-management-skills.toml";
+const SHIPPED_TEXT: &str = include_str!("../../decks/case-management-skills.toml");
+
+/// The shipped deck, checked exactly as a deck file would be.
+pub fn shipped() -> Result<Deck, Invalid> {
+    check(Path::new(SHIPPED_PATH), SHIPPED_TEXT).into_deck(Path::new(SHIPPED_PATH))
+}
+
+/// Reads and checks a deck file (`.json` as JSON, anything else as TOML).
+pub fn load(path: &Path) -> crate::Result<Deck> {
+    let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(check(path, &text).into_deck(path)?)
+}
+
+/// A deck file that failed its checks: the first error, and how many more.
+#[derive(Debug, thiserror::Error)]
+#[error("{}{}", first_error(.diagnostics), more(.diagnostics, .path))]
+pub struct Invalid {
+    pub path: PathBuf,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn errors(diagnostics: &[Diagnostic]) -> impl Iterator<Item = &Diagnostic> {
+    diagnostics.iter().filter(|d| d.severity == Severity::Error)
+}
+
+fn first_error(diagnostics: &[Diagnostic]) -> String {
+    errors(diagnostics)
+        .next()
+        .map_or_else(String::new, ToString::to_string)
+}
+
+fn more(diagnostics: &[Diagnostic], path: &Path) -> String {
+    match errors(diagnostics).count() {
+        0 | 1 => String::new(),
+        n => format!(
+            " (and {} more: `recall deck lint {}` lists them all)",
+            n - 1,
+            path.display()
+        ),
+    }
+}

@@ -1,0 +1,171 @@
+//! The deck model: what a checked deck file holds.
+
+use serde::{Serialize, Serializer};
+
+/// A checked deck.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deck {
+    #[serde(rename = "deck")]
+    pub info: DeckInfo,
+    pub areas: Vec<Area>,
+    pub cards: Vec<Card>,
+}
+
+/// The `[deck]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DeckInfo {
+    /// Stable identifier: letters, digits, `-`, `_` and `.`.
+    pub id: String,
+    pub title: String,
+    /// Bumped by the author on every published change.
+    pub version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A skill area: cards are grouped, reported and weighted by area.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Area {
+    pub id: String,
+    pub name: String,
+    /// Relative share of an exam's questions; equal shares when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+}
+
+/// One card.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Card {
+    /// Stable identifier, unique in the deck: history follows it.
+    pub id: String,
+    pub area: String,
+    #[serde(flatten)]
+    pub content: Content,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Where the card comes from (a section of a source text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// What a card asks and what it expects, by kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Content {
+    /// A front to recall the back from.
+    Basic { front: String, back: String },
+    /// A text with `{{c1::answer}}` deletions to fill in.
+    Cloze { text: String },
+    /// A question with options, one or several of them right.
+    Choice {
+        question: String,
+        options: Vec<String>,
+        #[serde(serialize_with = "one_or_many")]
+        answer: Vec<String>,
+    },
+    /// A statement that is true or false.
+    #[serde(rename = "truefalse")]
+    TrueFalse {
+        statement: String,
+        answer: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        explanation: Option<String>,
+    },
+    /// A question answered by typing.
+    Typed {
+        question: String,
+        answer: String,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        accept: Vec<String>,
+    },
+}
+
+/// The kinds of card, as named in deck files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Basic,
+    Cloze,
+    Choice,
+    TrueFalse,
+    Typed,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Basic,
+        Kind::Cloze,
+        Kind::Choice,
+        Kind::TrueFalse,
+        Kind::Typed,
+    ];
+
+    /// The name used in deck files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Basic => "basic",
+            Kind::Cloze => "cloze",
+            Kind::Choice => "choice",
+            Kind::TrueFalse => "truefalse",
+            Kind::Typed => "typed",
+        }
+    }
+
+    /// The kind with this name.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The fields this kind adds to a card, required ones first.
+    pub(crate) fn fields(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            Kind::Basic => (&["front", "back"], &[]),
+            Kind::Cloze => (&["text"], &[]),
+            Kind::Choice => (&["question", "options", "answer"], &[]),
+            Kind::TrueFalse => (&["statement", "answer"], &["explanation"]),
+            Kind::Typed => (&["question", "answer"], &["accept"]),
+        }
+    }
+}
+
+impl Default for Content {
+    /// An empty basic card: the stand-in for a card that failed its checks.
+    fn default() -> Content {
+        Content::Basic {
+            front: String::new(),
+            back: String::new(),
+        }
+    }
+}
+
+impl Content {
+    /// This content's kind.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Content::Basic { .. } => Kind::Basic,
+            Content::Cloze { .. } => Kind::Cloze,
+            Content::Choice { .. } => Kind::Choice,
+            Content::TrueFalse { .. } => Kind::TrueFalse,
+            Content::Typed { .. } => Kind::Typed,
+        }
+    }
+}
+
+impl Deck {
+    /// The area with this id.
+    pub fn area(&self, id: &str) -> Option<&Area> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+
+    /// The deck as a TOML deck file.
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string_pretty(self)
+    }
+}
+
+/// A single answer is written as a string, several as a list.
+fn one_or_many<S: Serializer>(answer: &[String], s: S) -> Result<S::Ok, S::Error> {
+    match answer {
+        [one] => s.serialize_str(one),
+        many => many.serialize(s),
+    }
+}
