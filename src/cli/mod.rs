@@ -6,6 +6,7 @@
 //! the library and render what comes back; the rules live elsewhere.
 
 mod clock;
+mod deck;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -28,6 +29,9 @@ struct Cli {
 enum Command {
     /// Today's due cards, then new ones, within the daily limits.
     Drill,
+    /// Check, import and manage decks.
+    #[command(subcommand)]
+    Deck(deck::DeckCommand),
 }
 
 /// Runs `recall` with these arguments (the first is the program name) and
@@ -49,5 +53,6 @@ where
     let _now = Now::from_env()?;
     match cli.command {
         Command::Drill => Err(Error::NotYetAvailable("drill")),
+        Command::Deck(command) => deck::run(command),
     }
 }

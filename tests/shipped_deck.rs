@@ -1,0 +1,164 @@
+//! The deck every user meets first: its size, its shape and its lint.
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+
+use recall::deck::{self, Content, Kind};
+
+const SKILLS: [(&str, &str); 10] = [
+    ("communication", "Communication"),
+    ("assessment", "Assessment and Evaluation"),
+    ("organization", "Organization and Time Management"),
+    ("problem-solving", "Problem-Solving and Critical Thinking"),
+    ("empathy", "Empathy and Compassion"),
+    ("advocacy", "Advocacy"),
+    ("collaboration", "Collaboration"),
+    ("cultural-competency", "Cultural Competency"),
+    ("flexibility", "Flexibility and Adaptability"),
+    ("technology", "Technological Proficiency"),
+];
+
+#[test]
+fn shipped_deck_lints_clean_with_no_warning() {
+    let path = std::path::Path::new(deck::SHIPPED_PATH);
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(deck::SHIPPED_PATH),
+    )
+    .unwrap();
+    let checked = deck::check(path, &text);
+    let problems: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(problems, Vec::<String>::new());
+    // The binary carries the same file.
+    assert_eq!(checked.deck, Some(deck::shipped().unwrap()));
+}
+
+#[test]
+fn shipped_deck_lint_from_the_command_line() {
+    let out = common::Env::new()
+        .recall(["deck", "lint", deck::SHIPPED_PATH])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with("decks/case-management-skills.toml: ok, "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn one_area_per_skill_in_the_articles_order_then_overview() {
+    let deck = deck::shipped().unwrap();
+    let areas: Vec<(&str, &str)> = deck
+        .areas
+        .iter()
+        .map(|a| (a.id.as_str(), a.name.as_str()))
+        .collect();
+    assert_eq!(areas[..10], SKILLS);
+    assert_eq!(areas[10..], [("overview", "Overview")]);
+}
+
+#[test]
+fn at_least_90_cards_6_per_area_and_every_kind() {
+    let deck = deck::shipped().unwrap();
+    assert!(deck.cards.len() >= 90, "{} cards", deck.cards.len());
+    let mut per_area: HashMap<&str, usize> = HashMap::new();
+    for card in &deck.cards {
+        *per_area.entry(card.area.as_str()).or_default() += 1;
+    }
+    for area in &deck.areas {
+        let n = per_area.get(area.id.as_str()).copied().unwrap_or(0);
+        assert!(n >= 6, "area {} has {n} cards", area.id);
+    }
+    let kinds: HashSet<Kind> = deck.cards.iter().map(|c| c.content.kind()).collect();
+    for kind in Kind::ALL {
+        assert!(kinds.contains(&kind), "no {} card", kind.name());
+    }
+}
+
+#[test]
+fn every_card_names_its_source_in_the_article() {
+    let deck = deck::shipped().unwrap();
+    let article_sections = [
+        "Introduction",
+        "Conclusion",
+        "FAQ ",
+        "Communication Skills",
+        "Assessment and Evaluation Skills",
+        "Organization and Time Management",
+        "Problem-Solving and Critical Thinking",
+        "Empathy and Compassion",
+        "Advocacy Skills",
+        "Collaborative Skills",
+        "Cultural Competency",
+        "Flexibility and Adaptability",
+        "Technological Proficiency",
+        "Further Resources",
+    ];
+    for card in &deck.cards {
+        let source = card.source.as_deref().unwrap_or("");
+        assert!(
+            article_sections.iter().any(|s| source.starts_with(s)),
+            "card {} has source {source:?}",
+            card.id
+        );
+    }
+}
+
+#[test]
+fn every_practice_has_a_which_skill_card_with_skill_names_as_options() {
+    let deck = deck::shipped().unwrap();
+    let names: HashSet<&str> = SKILLS.iter().map(|(_, n)| *n).collect();
+    let mut which_per_area: HashMap<&str, usize> = HashMap::new();
+    let mut practice_per_area: HashMap<&str, usize> = HashMap::new();
+    for card in &deck.cards {
+        let is = |tag: &str| card.tags.iter().any(|t| t == tag);
+        if !is("practice") {
+            continue;
+        }
+        if !is("which-skill") {
+            *practice_per_area.entry(&card.area).or_default() += 1;
+            continue;
+        }
+        *which_per_area.entry(&card.area).or_default() += 1;
+        let Content::Choice {
+            question,
+            options,
+            answer,
+        } = &card.content
+        else {
+            panic!("{} is tagged which-skill but is not a choice card", card.id);
+        };
+        assert!(question.starts_with("Which skill does this practice develop? "));
+        assert!(
+            options.iter().all(|o| names.contains(o.as_str())),
+            "{}",
+            card.id
+        );
+        let area_name = &deck.area(&card.area).unwrap().name;
+        assert_eq!(answer, std::slice::from_ref(area_name), "{}", card.id);
+    }
+    for (id, _) in SKILLS {
+        let which = which_per_area.get(id).copied().unwrap_or(0);
+        let practices = practice_per_area.get(id).copied().unwrap_or(0);
+        assert!(which >= 3, "{id}: {which} which-skill cards");
+        assert!(practices >= which, "{id}: {practices} practice cards");
+    }
+}
+
+#[test]
+fn every_faq_question_has_a_card() {
+    let deck = deck::shipped().unwrap();
+    for n in 1..=5 {
+        let prefix = format!("FAQ {n}");
+        assert!(
+            deck.cards.iter().any(|c| c
+                .source
+                .as_deref()
+                .is_some_and(|s| s == prefix || s.starts_with(&format!("{prefix},")))),
+            "no card from {prefix}"
+        );
+    }
+}
