@@ -7,6 +7,8 @@
 pub mod cli;
 pub mod deck;
 pub mod sched;
+pub mod store;
+pub mod term;
 
 /// Every way a `recall` command can fail, each with what a person needs to
 /// put it right.
@@ -24,6 +26,8 @@ pub enum Error {
     },
     #[error(transparent)]
     Deck(#[from] deck::Invalid),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
     #[error("{}: {source}", path.display())]
     Read {
         path: std::path::PathBuf,
@@ -38,6 +42,18 @@ pub enum Error {
     },
     #[error("{}: already exists (use --force to replace it)", .0.display())]
     Exists(std::path::PathBuf),
+    #[error(
+        "no user {0:?}: add one with `recall user add NAME`, or run `recall drill`, which creates its user"
+    )]
+    UnknownUser(String),
+    #[error("no deck {0:?} is installed (`recall deck list` shows those that are)")]
+    UnknownDeck(String),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{what}: run again with --yes to confirm")]
+    NeedsYes { what: String },
+    #[error("this system has no data directory for the database: pass --db PATH or set RECALL_DB")]
+    NoDataDir,
     #[error("`recall {0}` is not yet available in this version")]
     NotYetAvailable(&'static str),
     #[error("cannot write to the terminal: {0}")]

@@ -6,7 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
+use super::Context;
 use crate::deck::{self, Severity};
+use crate::store::InstallReport;
+use crate::term::{Align, table};
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -15,6 +18,22 @@ pub(super) enum DeckCommand {
     Lint(LintArgs),
     /// Turn a CSV or TSV spreadsheet (or an Anki text export) into a deck.
     Import(ImportArgs),
+    /// Install a deck file, or update an installed deck from it.
+    Add {
+        /// The deck file (TOML, or JSON when the name ends in .json).
+        file: PathBuf,
+    },
+    /// The installed decks, with what is due today.
+    List,
+    /// One installed deck: its areas and cards.
+    Show { id: String },
+    /// Remove an installed deck with its cards and everyone's history of them.
+    Remove {
+        id: String,
+        /// Confirm: the reviews of its cards cannot be recovered.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -48,11 +67,161 @@ pub(super) struct ImportArgs {
     area: String,
 }
 
-pub(super) fn run(command: DeckCommand) -> Result<ExitCode> {
+pub(super) fn run(ctx: &Context, command: DeckCommand) -> Result<ExitCode> {
     match command {
         DeckCommand::Lint(args) => lint(&args),
         DeckCommand::Import(args) => import(&args),
+        DeckCommand::Add { file } => add(ctx, &file),
+        DeckCommand::List => list(ctx),
+        DeckCommand::Show { id } => show(ctx, &id),
+        DeckCommand::Remove { id, yes } => remove(ctx, &id, yes),
     }
+}
+
+fn add(ctx: &Context, file: &Path) -> Result<ExitCode> {
+    // Checked before the database is opened: a bad file writes nothing.
+    let deck = deck::load(file)?;
+    let mut store = ctx.store()?;
+    let report = store.install_deck(&deck, ctx.now()?.utc())?;
+    println!("{}", describe(&report));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "installed deck x (version 1): 12 cards" or what an update changed.
+fn describe(r: &InstallReport) -> String {
+    let Some(previous) = r.previous else {
+        return format!(
+            "installed deck {} (version {}): {}",
+            r.deck,
+            r.version,
+            count(r.added, "card")
+        );
+    };
+    if !r.changed_anything() {
+        return format!(
+            "deck {} (version {}) is already up to date",
+            r.deck, r.version
+        );
+    }
+    let mut parts = Vec::new();
+    for (n, what) in [
+        (r.added, "added"),
+        (r.changed, "changed"),
+        (r.restored, "restored"),
+        (r.retired, "retired (history kept)"),
+        (r.unchanged, "unchanged"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    let version = if previous == r.version {
+        format!("version {}", r.version)
+    } else {
+        format!("version {previous} -> {}", r.version)
+    };
+    format!("updated deck {} ({version}): {}", r.deck, parts.join(", "))
+}
+
+fn list(ctx: &Context) -> Result<ExitCode> {
+    let store = ctx.store()?;
+    let user = store.user(&ctx.user_name())?;
+    let today = ctx
+        .now()?
+        .study_day(user.as_ref().map(|u| u.rollover).unwrap_or_default());
+    let decks = store.decks(user.as_ref().map(|u| u.id), today)?;
+    let known = |n: Option<u64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
+    let rows: Vec<Vec<String>> = decks
+        .iter()
+        .map(|d| {
+            vec![
+                d.id.clone(),
+                d.title.clone(),
+                d.version.to_string(),
+                d.cards.to_string(),
+                d.areas.to_string(),
+                known(d.due),
+                known(d.new),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        println!("no decks installed: `recall deck add FILE` installs one");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let header = ["deck", "title", "version", "cards", "areas", "due", "new"];
+    let align = [
+        Align::Left,
+        Align::Left,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+    ];
+    print!("{}", table(&header, &align, &rows));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(ctx: &Context, id: &str) -> Result<ExitCode> {
+    let store = ctx.store()?;
+    let user = store.user(&ctx.user_name())?;
+    let today = ctx
+        .now()?
+        .study_day(user.as_ref().map(|u| u.rollover).unwrap_or_default());
+    let deck = store
+        .installed_deck(id, user.as_ref().map(|u| u.id), today)?
+        .ok_or_else(|| Error::UnknownDeck(id.to_string()))?;
+    let s = &deck.summary;
+    let mut out = format!("{} ({}, version {})\n", s.title, s.id, s.version);
+    if let Some(d) = &deck.description {
+        out.push_str(&format!("{d}\n"));
+    }
+    out.push_str(&format!(
+        "{} in {}{}; installed {}, updated {}\n\n",
+        count(usize::try_from(s.cards).unwrap_or(usize::MAX), "card"),
+        count(deck.areas.len(), "area"),
+        if s.retired > 0 {
+            format!(" ({} retired)", s.retired)
+        } else {
+            String::new()
+        },
+        &deck.installed_at[..10.min(deck.installed_at.len())],
+        &deck.updated_at[..10.min(deck.updated_at.len())],
+    ));
+    let rows: Vec<Vec<String>> = deck
+        .areas
+        .iter()
+        .map(|(a, n)| {
+            let weight = a.weight.map_or_else(|| "-".to_string(), |w| w.to_string());
+            vec![a.id.clone(), a.name.clone(), n.to_string(), weight]
+        })
+        .collect();
+    out.push_str(&table(
+        &["area", "name", "cards", "exam weight"],
+        &[Align::Left, Align::Left, Align::Right, Align::Right],
+        &rows,
+    ));
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn remove(ctx: &Context, id: &str, yes: bool) -> Result<ExitCode> {
+    let mut store = ctx.store()?;
+    if store.deck_version(id)?.is_none() {
+        return Err(Error::UnknownDeck(id.to_string()));
+    }
+    if !yes {
+        return Err(Error::NeedsYes {
+            what: format!("removing deck {id} deletes its cards and every user's reviews of them"),
+        });
+    }
+    let reviews = store.remove_deck(id)?.unwrap_or(0);
+    println!(
+        "removed deck {id} and {}",
+        count(usize::try_from(reviews).unwrap_or(usize::MAX), "review")
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn lint(args: &LintArgs) -> Result<ExitCode> {

@@ -1,19 +1,26 @@
 //! The command line: clap definitions, the environment the binary reads
-//! (`RECALL_NOW`, the local zone), and one handler per command.
+//! (`RECALL_NOW`, `RECALL_DB`, `RECALL_USER`, the local zone), and one
+//! handler per command.
 //!
 //! This is the edge of the program: it is the only module, with `term`,
 //! that reads the environment or prints. Handlers parse arguments, call
 //! the library and render what comes back; the rules live elsewhere.
 
+mod check;
 mod clock;
+mod context;
 mod deck;
+mod history;
+mod user;
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use clock::Now;
+use context::Context;
 
 use crate::{Error, Result};
 
@@ -21,6 +28,14 @@ use crate::{Error, Result};
 #[derive(Debug, Parser)]
 #[command(name = "recall", version, about, long_about = None)]
 struct Cli {
+    /// Whose drills, history and settings (default: $RECALL_USER, else your
+    /// login name).
+    #[arg(long, global = true, value_name = "NAME")]
+    user: Option<String>,
+    /// The database file (default: $RECALL_DB, else recall.sqlite3 in the
+    /// platform data directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -29,9 +44,17 @@ struct Cli {
 enum Command {
     /// Today's due cards, then new ones, within the daily limits.
     Drill,
-    /// Check, import and manage decks.
+    /// Check, import, install and manage decks.
     #[command(subcommand)]
     Deck(deck::DeckCommand),
+    /// Learners and their settings.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Export or import a learner's review log.
+    #[command(subcommand)]
+    History(history::HistoryCommand),
+    /// Verify the database and compare card state with the review log.
+    Check(check::CheckArgs),
 }
 
 /// Runs `recall` with these arguments (the first is the program name) and
@@ -41,7 +64,18 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let db_help = format!(
+        "The database file [default: $RECALL_DB, else {}]",
+        context::default_db_path().map_or_else(
+            || "recall.sqlite3 in the platform data directory".to_string(),
+            |p| p.display().to_string()
+        )
+    );
+    let command = Cli::command().mut_arg("db", |a| a.help(db_help));
+    let cli = match command
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(err) => {
             // Help and version go to stdout with success; usage errors to
@@ -50,9 +84,15 @@ where
             return Ok(ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2)));
         }
     };
-    let _now = Now::from_env()?;
+    let ctx = Context::new(cli.user, cli.db);
     match cli.command {
-        Command::Drill => Err(Error::NotYetAvailable("drill")),
-        Command::Deck(command) => deck::run(command),
+        Command::Drill => {
+            ctx.now()?;
+            Err(Error::NotYetAvailable("drill"))
+        }
+        Command::Deck(command) => deck::run(&ctx, command),
+        Command::User(command) => user::run(&ctx, command),
+        Command::History(command) => history::run(&ctx, command),
+        Command::Check(args) => check::run(&ctx, &args),
     }
 }

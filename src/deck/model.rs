@@ -1,6 +1,6 @@
 //! The deck model: what a checked deck file holds.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A checked deck.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,22 +34,22 @@ pub struct Area {
 }
 
 /// One card.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Card {
     /// Stable identifier, unique in the deck: history follows it.
     pub id: String,
     pub area: String,
     #[serde(flatten)]
     pub content: Content,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// Where the card comes from (a section of a source text).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
 /// What a card asks and what it expects, by kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Content {
     /// A front to recall the back from.
@@ -60,7 +60,7 @@ pub enum Content {
     Choice {
         question: String,
         options: Vec<String>,
-        #[serde(serialize_with = "one_or_many")]
+        #[serde(serialize_with = "one_or_many", deserialize_with = "one_or_many_back")]
         answer: Vec<String>,
     },
     /// A statement that is true or false.
@@ -68,14 +68,14 @@ pub enum Content {
     TrueFalse {
         statement: String,
         answer: bool,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         explanation: Option<String>,
     },
     /// A question answered by typing.
     Typed {
         question: String,
         answer: String,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         accept: Vec<String>,
     },
 }
@@ -168,4 +168,17 @@ fn one_or_many<S: Serializer>(answer: &[String], s: S) -> Result<S::Ok, S::Error
         [one] => s.serialize_str(one),
         many => many.serialize(s),
     }
+}
+
+fn one_or_many_back<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    })
 }

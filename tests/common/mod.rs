@@ -61,7 +61,16 @@ impl Env {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let mut cmd = Command::cargo_bin("recall").expect("the recall binary");
+        Command::from_std(self.process(args))
+    }
+
+    /// The same, as a process to spawn.
+    pub fn process<I, S>(&self, args: I) -> std::process::Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("recall"));
         cmd.args(args)
             .env_clear()
             .env("RECALL_NOW", &self.now)
@@ -73,4 +82,72 @@ impl Env {
             .current_dir(&self.dir);
         cmd
     }
+}
+
+/// Answers cards of the shipped deck for `user` over `days` study days
+/// starting at `start` (09:00 UTC each day), through the library: every
+/// due card, then up to `new` new ones, with qualities from a fixed cycle.
+/// Returns the number of answers.
+pub fn answer_days(
+    store: &mut recall::store::Store,
+    user: i64,
+    start: chrono::DateTime<chrono::Utc>,
+    days: u32,
+    new: usize,
+) -> usize {
+    use recall::sched::{Quality, Rollover, StudyDay};
+    use recall::store::{CardKey, Mode};
+    const QUALITIES: [u8; 11] = [5, 4, 3, 4, 2, 5, 4, 1, 4, 3, 0];
+    let deck = "case-management-skills";
+    let cards = store.deck_cards(deck).unwrap();
+    let mut answered = 0;
+    for d in 0..days {
+        let at = start + chrono::Duration::days(i64::from(d));
+        let today = StudyDay::of(&at, Rollover::DEFAULT);
+        let mut fresh = 0;
+        for card in &cards {
+            let key = CardKey {
+                deck: deck.to_string(),
+                card: card.id.clone(),
+            };
+            let state = store.card_state(user, &key).unwrap();
+            let due = match state.due {
+                Some(due) => due <= today,
+                None if fresh < new => {
+                    fresh += 1;
+                    true
+                }
+                None => false,
+            };
+            if !due {
+                continue;
+            }
+            let q = Quality::new(QUALITIES[answered % QUALITIES.len()]).unwrap();
+            let mode = if answered % 7 == 6 {
+                Mode::Quiz
+            } else {
+                Mode::Drill
+            };
+            let when = at + chrono::Duration::seconds(answered as i64);
+            store
+                .record_review(user, &key, q, mode, when, today, Some(1500))
+                .unwrap();
+            answered += 1;
+            if q.value() < 4 {
+                // SM-2's end-of-session repeat: logged, not rescheduled.
+                store
+                    .record_review(
+                        user,
+                        &key,
+                        Quality::new(4).unwrap(),
+                        Mode::DrillRepeat,
+                        when,
+                        today,
+                        None,
+                    )
+                    .unwrap();
+            }
+        }
+    }
+    answered
 }

@@ -1,0 +1,120 @@
+//! `recall user`: list, add, remove and set.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use super::Context;
+use crate::store::{Setting, valid_user_name};
+use crate::term::{Align, table};
+use crate::{Error, Result};
+
+#[derive(Debug, Subcommand)]
+pub(super) enum UserCommand {
+    /// Every user, with their reviews and settings.
+    List,
+    /// Add a user.
+    Add { name: String },
+    /// Remove a user and their history (nobody else's).
+    Remove(RemoveArgs),
+    /// Change a setting of the user: new-per-day, reviews-per-day,
+    /// rollover-hour.
+    Set { key: String, value: String },
+}
+
+#[derive(Debug, Args)]
+pub(super) struct RemoveArgs {
+    name: String,
+    /// Confirm: the user's reviews cannot be recovered.
+    #[arg(long)]
+    yes: bool,
+}
+
+pub(super) fn run(ctx: &Context, command: UserCommand) -> Result<ExitCode> {
+    let mut store = ctx.store()?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        UserCommand::List => {
+            let current = ctx.user_name();
+            let rows: Vec<Vec<String>> = store
+                .users()?
+                .into_iter()
+                .map(|s| {
+                    let mark = if s.user.name == current { "*" } else { "" };
+                    vec![
+                        format!("{mark}{}", s.user.name),
+                        s.created_at.get(..10).unwrap_or(&s.created_at).to_string(),
+                        s.reviews.to_string(),
+                        s.cards.to_string(),
+                        s.user.new_per_day.to_string(),
+                        s.user.reviews_per_day.to_string(),
+                        format!("{:02}:00", s.user.rollover.hour()),
+                    ]
+                })
+                .collect();
+            if rows.is_empty() {
+                writeln!(out, "no users yet: `recall drill` creates one").map_err(Error::Output)?;
+            } else {
+                let header = [
+                    "user",
+                    "since",
+                    "reviews",
+                    "cards",
+                    "new/day",
+                    "reviews/day",
+                    "day starts",
+                ];
+                let align = [
+                    Align::Left,
+                    Align::Left,
+                    Align::Right,
+                    Align::Right,
+                    Align::Right,
+                    Align::Right,
+                    Align::Right,
+                ];
+                write!(out, "{}", table(&header, &align, &rows)).map_err(Error::Output)?;
+            }
+        }
+        UserCommand::Add { name } => {
+            if !valid_user_name(&name) {
+                return Err(Error::Usage(format!(
+                    "{name:?} cannot name a user: use 1 to 64 characters, not only spaces"
+                )));
+            }
+            match store.add_user(&name, ctx.now()?.utc())? {
+                Some(_) => writeln!(out, "added user {name}").map_err(Error::Output)?,
+                None => return Err(Error::Usage(format!("user {name:?} already exists"))),
+            }
+        }
+        UserCommand::Remove(args) => {
+            let Some(user) = store.user(&args.name)? else {
+                return Err(Error::UnknownUser(args.name));
+            };
+            if !args.yes {
+                let reviews = store.history(user.id)?.len();
+                return Err(Error::NeedsYes {
+                    what: format!(
+                        "removing user {} deletes their {reviews} reviews",
+                        user.name
+                    ),
+                });
+            }
+            let reviews = store.remove_user(&user.name)?.unwrap_or(0);
+            writeln!(
+                out,
+                "removed user {} and their {reviews} reviews",
+                user.name
+            )
+            .map_err(Error::Output)?;
+        }
+        UserCommand::Set { key, value } => {
+            let user = ctx.user(&store)?;
+            let setting = Setting::parse(&key, &value).map_err(Error::Usage)?;
+            store.set(&user, setting)?;
+            writeln!(out, "{}: {setting}", user.name).map_err(Error::Output)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

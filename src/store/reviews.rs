@@ -1,0 +1,309 @@
+//! Recording answers: one review row appended and the card's state moved
+//! on, in one transaction, before the next card is shown.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Store, StoreError, TxError, timestamp};
+use crate::sched::{Ease, Interval, Quality, State, StudyDay};
+
+/// A card by deck and id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CardKey {
+    pub deck: String,
+    pub card: String,
+}
+
+impl fmt::Display for CardKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.deck, self.card)
+    }
+}
+
+/// How an answer was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// A self-graded drill answer: reschedules.
+    Drill,
+    /// SM-2's end-of-session repeat of a card below 4: does not reschedule.
+    DrillRepeat,
+    /// An auto-graded quiz answer: reschedules.
+    Quiz,
+    /// A mock-exam answer: never reschedules.
+    Exam,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 4] = [Mode::Drill, Mode::DrillRepeat, Mode::Quiz, Mode::Exam];
+
+    /// The name stored in the log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Drill => "drill",
+            Mode::DrillRepeat => "drill-repeat",
+            Mode::Quiz => "quiz",
+            Mode::Exam => "exam",
+        }
+    }
+
+    /// Whether an answer in this mode moves the card's schedule.
+    pub fn reschedules(self) -> bool {
+        matches!(self, Mode::Drill | Mode::Quiz)
+    }
+}
+
+impl FromStr for Mode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Mode, String> {
+        Mode::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| format!("unknown mode {s:?} (drill, drill-repeat, quiz or exam)"))
+    }
+}
+
+/// What recording an answer did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded {
+    pub before: State,
+    pub after: State,
+    /// The time stored: the answer's time, or a millisecond after the
+    /// user's previous review when the clock has not moved on (a frozen
+    /// `RECALL_NOW`), so each review keeps its own place in the log.
+    pub reviewed_at: DateTime<Utc>,
+}
+
+pub(super) const STATE_COLUMNS: &str = "repetitions, ease, interval, due, lapses";
+
+/// A state from five columns starting at `at`: repetitions, ease, interval,
+/// due (text or NULL), lapses.
+pub(super) fn state_at(row: &Row<'_>, at: usize) -> rusqlite::Result<State> {
+    let due: Option<String> = row.get(at + 3)?;
+    let due = due
+        .map(|d| {
+            d.parse::<StudyDay>().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    at + 3,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })
+        })
+        .transpose()?;
+    Ok(State {
+        repetitions: row.get(at)?,
+        ease: Ease::from_hundredths(row.get(at + 1)?),
+        interval: Interval::days(row.get(at + 2)?),
+        lapses: row.get(at + 4)?,
+        due,
+    })
+}
+
+/// A state's five column values.
+pub(super) fn state_values(s: &State) -> (u32, u16, u32, Option<String>, u32) {
+    (
+        s.repetitions,
+        s.ease.hundredths(),
+        s.interval.get(),
+        s.due.map(|d| d.to_string()),
+        s.lapses,
+    )
+}
+
+impl Store {
+    /// Records one answer: appends it to the log and, in a mode that
+    /// reschedules, moves the card's state on by SM-2. Committed when this
+    /// returns.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_review(
+        &mut self,
+        user: i64,
+        card: &CardKey,
+        quality: Quality,
+        mode: Mode,
+        at: DateTime<Utc>,
+        day: StudyDay,
+        response_ms: Option<u32>,
+    ) -> Result<Recorded, StoreError> {
+        self.write(|tx| {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM cards WHERE deck_id = ?1 AND id = ?2)",
+                params![card.deck, card.card],
+                |r| r.get(0),
+            )?;
+            if !exists {
+                return Err(TxError::Store(StoreError::UnknownCard {
+                    deck: card.deck.clone(),
+                    card: card.card.clone(),
+                }));
+            }
+            let before = load_state(tx, user, card)?;
+            let after = if mode.reschedules() {
+                before.answer(quality, day)
+            } else {
+                before
+            };
+            let reviewed_at = next_time(tx, user, at)?;
+            insert_review(
+                tx,
+                user,
+                card,
+                reviewed_at,
+                day,
+                mode,
+                quality,
+                response_ms,
+                &before,
+                &after,
+            )?;
+            if mode.reschedules() {
+                save_state(tx, user, card, &after, reviewed_at)?;
+            }
+            Ok(Recorded {
+                before,
+                after,
+                reviewed_at,
+            })
+        })
+    }
+
+    /// Every card state a user has, ordered by deck and card.
+    pub fn card_states(&self, user: i64) -> Result<Vec<(CardKey, State)>, StoreError> {
+        let sql = format!(
+            "SELECT deck_id, card_id, {STATE_COLUMNS} FROM card_state WHERE user_id = ?1
+             ORDER BY deck_id, card_id"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(self.err())?;
+        let rows = stmt
+            .query_map([user], |r| {
+                let key = CardKey {
+                    deck: r.get(0)?,
+                    card: r.get(1)?,
+                };
+                Ok((key, state_at(r, 2)?))
+            })
+            .map_err(self.err())?;
+        rows.collect::<Result<_, _>>().map_err(self.err())
+    }
+
+    /// A user's state of one card (new if never scheduled).
+    pub fn card_state(&self, user: i64, card: &CardKey) -> Result<State, StoreError> {
+        load_state(&self.conn, user, card).map_err(self.err())
+    }
+}
+
+pub(super) fn load_state(
+    conn: &rusqlite::Connection,
+    user: i64,
+    card: &CardKey,
+) -> rusqlite::Result<State> {
+    let sql = format!(
+        "SELECT {STATE_COLUMNS} FROM card_state WHERE user_id = ?1 AND deck_id = ?2 AND card_id = ?3"
+    );
+    let state = conn
+        .query_row(&sql, params![user, card.deck, card.card], |r| {
+            state_at(r, 0)
+        })
+        .optional()?;
+    Ok(state.unwrap_or(State::NEW))
+}
+
+/// `at`, or a millisecond after the user's latest review if that is not
+/// earlier.
+fn next_time(
+    conn: &rusqlite::Connection,
+    user: i64,
+    at: DateTime<Utc>,
+) -> rusqlite::Result<DateTime<Utc>> {
+    let latest: Option<String> = conn.query_row(
+        "SELECT MAX(reviewed_at) FROM reviews WHERE user_id = ?1",
+        [user],
+        |r| r.get(0),
+    )?;
+    let latest = latest.and_then(|t| DateTime::parse_from_rfc3339(&t).ok());
+    // Stored times have millisecond precision; compare at that precision.
+    let at = at - Duration::nanoseconds(i64::from(at.timestamp_subsec_nanos() % 1_000_000));
+    Ok(match latest {
+        Some(latest) if latest >= at => latest.with_timezone(&Utc) + Duration::milliseconds(1),
+        _ => at,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn insert_review(
+    conn: &rusqlite::Connection,
+    user: i64,
+    card: &CardKey,
+    at: DateTime<Utc>,
+    day: StudyDay,
+    mode: Mode,
+    quality: Quality,
+    response_ms: Option<u32>,
+    before: &State,
+    after: &State,
+) -> rusqlite::Result<()> {
+    let b = state_values(before);
+    let a = state_values(after);
+    conn.prepare_cached(
+        "INSERT INTO reviews (user_id, deck_id, card_id, reviewed_at, study_day, mode, quality,
+            response_ms, before_reps, before_ease, before_interval, before_due, before_lapses,
+            after_reps, after_ease, after_interval, after_due, after_lapses)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    )?
+    .execute(params![
+        user,
+        card.deck,
+        card.card,
+        timestamp(at),
+        day.to_string(),
+        mode.name(),
+        quality.value(),
+        response_ms,
+        b.0,
+        b.1,
+        b.2,
+        b.3,
+        b.4,
+        a.0,
+        a.1,
+        a.2,
+        a.3,
+        a.4
+    ])?;
+    Ok(())
+}
+
+pub(super) fn save_state(
+    conn: &rusqlite::Connection,
+    user: i64,
+    card: &CardKey,
+    state: &State,
+    last_review: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    let s = state_values(state);
+    conn.prepare_cached(
+        "INSERT INTO card_state (user_id, deck_id, card_id, repetitions, ease, interval, due,
+            lapses, last_review)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (user_id, deck_id, card_id) DO UPDATE SET
+            repetitions = excluded.repetitions, ease = excluded.ease,
+            interval = excluded.interval, due = excluded.due, lapses = excluded.lapses,
+            last_review = excluded.last_review",
+    )?
+    .execute(params![
+        user,
+        card.deck,
+        card.card,
+        s.0,
+        s.1,
+        s.2,
+        s.3,
+        s.4,
+        timestamp(last_review)
+    ])?;
+    Ok(())
+}
