@@ -229,3 +229,116 @@ fn html_fields_are_refused_with_the_way_out() {
         "{stderr}"
     );
 }
+
+/// Imports `text` written to `name`; stdout (the deck) or stderr and code.
+fn import_text(name: &str, text: &[u8], extra: &[&str]) -> (String, String, i32) {
+    let env = Env::new();
+    std::fs::write(env.dir().join(name), text).unwrap();
+    let mut args = vec!["deck", "import", name];
+    args.extend(extra);
+    let out = env.recall(args).output().unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
+
+fn fronts(deck_text: &str) -> Vec<(String, String, String)> {
+    let deck = deck::check(std::path::Path::new("x.toml"), deck_text)
+        .deck
+        .expect("the imported deck lints clean");
+    (0..deck.cards.len())
+        .map(|i| {
+            let (f, b, a, _) = basic(&deck, i);
+            (f.to_string(), b.to_string(), a.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn anki_guid_notetype_and_deck_columns_are_skipped() {
+    let text = "#separator:tab\n#html:false\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\nabc123\tBasic\tDefault\tWhat is X?\tAn x\tt1 t2\n";
+    let (out, err, code) = import_text("g.txt", text.as_bytes(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        fronts(&out),
+        [("What is X?".into(), "An x".into(), "general".into())]
+    );
+}
+
+#[test]
+fn problem_lines_are_right_with_crlf_and_blank_lines() {
+    for (text, line) in [
+        ("Q1,A1\r\nQ2,A2\r\n,x\r\n", 3),
+        ("Q1,A1\n\n\n\n,x\n", 5),
+        ("Q1,A1\r\n\r\n,x\r\n", 3),
+        ("#separator:comma\nQ1,\"A\nB\"\n,x\n", 4),
+    ] {
+        let (_, err, code) = import_text("l.csv", text.as_bytes(), &[]);
+        assert_eq!(code, 1);
+        assert_eq!(
+            err,
+            format!("recall: l.csv:{line}:1: row has no front\n"),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn a_byte_order_mark_and_rows_starting_with_hash_are_data_not_headers() {
+    let (out, err, code) = import_text(
+        "b.txt",
+        b"\xef\xbb\xbf#separator:tab\n#html:false\nQ1\tA1\n",
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(fronts(&out)[0].0, "Q1");
+    let (out, _, code) = import_text("h.csv", b"#1 priority?,The client\nQ3,A3\n", &[]);
+    assert_eq!(code, 0);
+    let got: Vec<String> = fronts(&out).into_iter().map(|f| f.0).collect();
+    assert_eq!(got, ["#1 priority?", "Q3"]);
+}
+
+#[test]
+fn an_unknown_header_column_and_bad_flags_are_refused() {
+    let (_, err, code) = import_text("n.csv", b"front,back,notes\nQ,A,n\n", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "recall: n.csv:1:1: unknown column 'notes' in the header row (columns: front, back, area, tags)\n"
+    );
+    let (_, err, code) = import_text("i.csv", b"Q,A\n", &["--id", "bad id"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "recall: --id 'bad id': a deck id may hold only letters, digits, '-', '_' and '.'\n"
+    );
+    let (_, err, _) = import_text("i.csv", b"Q,A\n", &["--area", " "]);
+    assert_eq!(err, "recall: --area may not be empty\n");
+}
+
+#[test]
+fn area_names_are_never_merged() {
+    let text = "a,b,日本\nc,d,中文\ne,f,Self care\ng,h,Self-care\ni,j,日本\n";
+    let (out, _, code) = import_text("u.csv", text.as_bytes(), &[]);
+    assert_eq!(code, 0);
+    let deck = deck::check(std::path::Path::new("u.toml"), &out)
+        .deck
+        .unwrap();
+    let areas: Vec<(&str, &str)> = deck
+        .areas
+        .iter()
+        .map(|a| (a.id.as_str(), a.name.as_str()))
+        .collect();
+    assert_eq!(
+        areas,
+        [
+            ("area-1", "日本"),
+            ("area-2", "中文"),
+            ("self-care", "Self care"),
+            ("self-care-1", "Self-care"),
+        ]
+    );
+    assert_eq!(deck.cards[4].area, "area-1");
+}

@@ -239,7 +239,7 @@ answer = ["only", "only"]
         [
             "d.toml:2:6: `id` \"bad deck\" may hold only letters, digits, `-`, `_` and `.`",
             "d.toml:3:9: empty `title`",
-            "d.toml:4:11: `version` must be a whole number of at least 1",
+            "d.toml:4:11: `version` must be a whole number from 1 to 4294967295",
             "d.toml:10:1: duplicate area id `a` (first at line 6)",
             "d.toml:17:8: unknown kind `wat` (expected basic, cloze, choice, truefalse or typed)",
             "d.toml:25:11: a choice card needs 2 to 8 options, found 1",
@@ -259,4 +259,29 @@ fn the_readme_example_deck_lints_clean() {
     let deck = checked.deck.unwrap();
     let kinds: Vec<&str> = deck.cards.iter().map(|c| c.content.kind().name()).collect();
     assert_eq!(kinds, ["basic", "cloze", "choice", "truefalse", "typed"]);
+}
+
+#[test]
+fn a_byte_order_mark_does_not_shift_columns() {
+    let text = "\u{feff}[deck]\nid = \"x\"\ntitle = \"\"\nversion = 1\n";
+    let checked = recall::deck::check(std::path::Path::new("b.toml"), text);
+    assert_eq!(
+        checked.diagnostics[0].to_string(),
+        "b.toml:1:1: the deck file is missing `areas`"
+    );
+    assert_eq!(
+        checked.diagnostics[2].to_string(),
+        "b.toml:3:9: empty `title`"
+    );
+    let json = "\u{feff}{\"deck\": {\"id\": \"x\", \"title\": \"t\", \"version\": 99999999999}}";
+    let checked = recall::deck::check(std::path::Path::new("b.json"), json);
+    let got: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        got,
+        [
+            "b.json:1:1: the deck file is missing `areas`",
+            "b.json:1:1: the deck file is missing `cards`",
+            "b.json:1:47: `version` must be a whole number from 1 to 4294967295",
+        ]
+    );
 }

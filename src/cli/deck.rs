@@ -288,6 +288,19 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
         path: args.file.clone(),
         source,
     })?;
+    if let Some(id) = args.id.as_deref().filter(|id| !deck::is_id(id)) {
+        return Err(Error::Usage(format!(
+            "--id '{id}': a deck id may hold only letters, digits, '-', '_' and '.'"
+        )));
+    }
+    for (flag, value) in [
+        ("--title", args.title.as_deref()),
+        ("--area", Some(&*args.area)),
+    ] {
+        if value.is_some_and(|v| v.trim().is_empty()) {
+            return Err(Error::Usage(format!("{flag} may not be empty")));
+        }
+    }
     let options = deck::import::Options {
         id: args.id.clone(),
         title: args.title.clone(),

@@ -91,8 +91,7 @@ fn push_text<'a>(segments: &mut Vec<Segment<'a>>, text: &'a str) {
 
 /// `c1::answer` or `c1::answer::hint`.
 fn gap(body: &str) -> Result<Segment<'_>, String> {
-    let not_a_gap =
-        || format!("`{{{{{body}}}}}` is not a cloze deletion: write {{{{c1::answer}}}}");
+    let not_a_gap = || "this `{{...}}` is not a cloze deletion: write {{c1::answer}}".to_string();
     let (head, tail) = body.split_once("::").ok_or_else(not_a_gap)?;
     let number = head
         .strip_prefix('c')

@@ -39,7 +39,10 @@ struct Headers {
     /// 0-based.
     tags_column: Option<usize>,
     deck: Option<String>,
-    columns: Option<String>,
+    /// `#columns:` and the line it is on.
+    columns: Option<(String, usize)>,
+    /// 0-based columns that hold no card field (GUIDs, note types, decks).
+    reserved: Vec<usize>,
     /// Lines they took, to number the rows after them.
     lines: usize,
 }
@@ -55,6 +58,7 @@ struct Columns {
 
 /// Turns `text`, the contents of `path`, into a deck.
 pub fn import(path: &Path, text: &str, options: &Options) -> Result<Imported, Invalid> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut problems = Vec::new();
     let headers = headers(text).map_err(|(line, m)| invalid(path, vec![at(path, line, m)]))?;
     let body = body_after(text, headers.lines);
@@ -66,17 +70,23 @@ pub fn import(path: &Path, text: &str, options: &Options) -> Result<Imported, In
         .has_headers(false)
         .flexible(true)
         .from_reader(body.as_bytes());
-    let mut columns = headers
-        .columns
-        .as_deref()
-        .map(|names| named_columns(&split(names, separator)))
-        .unwrap_or_else(|| Ok(default_columns(headers.tags_column)))
-        .map_err(|m| invalid(path, vec![at(path, headers.lines, m)]))?;
+    let mut columns = match &headers.columns {
+        Some((names, line)) => named_columns(&split(names, separator))
+            .map_err(|m| invalid(path, vec![at(path, *line, m)]))?,
+        None => default_columns(headers.tags_column, &headers.reserved),
+    };
+    // csv's own line count goes wrong on CRLF and blank lines, and a
+    // record's byte offset is where the previous one ended: skip the line
+    // breaks after it, then count those before.
+    let line_of = |pos: Option<&csv::Position>| {
+        let byte = pos.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+        let rest = body.get(byte..).unwrap_or("");
+        let start = byte + rest.len() - rest.trim_start_matches(['\r', '\n']).len();
+        let before = body.get(..start).unwrap_or(body);
+        headers.lines + before.matches('\n').count() + 1
+    };
     let mut builder = Builder::new(options);
     for (index, record) in reader.records().enumerate() {
-        let line_of = |pos: Option<&csv::Position>| {
-            headers.lines + pos.map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
-        };
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -85,12 +95,15 @@ pub fn import(path: &Path, text: &str, options: &Options) -> Result<Imported, In
             }
         };
         let line = line_of(record.position());
-        let fields: Vec<&str> = record.iter().collect();
-        if index == 0 && headers.columns.is_none() {
-            if let Ok(named) = named_columns(&fields) {
-                columns = named;
-                continue;
+        // A quoted CRLF is a line break like any other.
+        let fields: Vec<String> = record.iter().map(|f| f.replace("\r\n", "\n")).collect();
+        let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+        if index == 0 && headers.columns.is_none() && is_header_row(&fields) {
+            match named_columns(&fields) {
+                Ok(named) => columns = named,
+                Err(message) => problems.push(at(path, line, message)),
             }
+            continue;
         }
         if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
@@ -101,7 +114,7 @@ pub fn import(path: &Path, text: &str, options: &Options) -> Result<Imported, In
             problems.push(at(path, line, message.to_string()));
             continue;
         }
-        if let Err(message) = builder.row(&fields, columns) {
+        if let Err(message) = builder.row(&fields, columns, line) {
             problems.push(at(path, line, message));
         }
     }
@@ -129,37 +142,65 @@ fn invalid(path: &Path, diagnostics: Vec<Diagnostic>) -> Invalid {
     }
 }
 
+/// The header keys of Anki's text import; a leading `#` line with any
+/// other key is data (a front may well start with `#`).
+const ANKI_HEADERS: [&str; 10] = [
+    "separator",
+    "html",
+    "tags column",
+    "deck",
+    "notetype",
+    "columns",
+    "guid column",
+    "notetype column",
+    "deck column",
+    "if matches",
+];
+
 /// Reads the leading `#key:value` lines.
 fn headers(text: &str) -> Result<Headers, (usize, String)> {
     let mut h = Headers::default();
     for line in text.lines() {
-        let Some(rest) = line.strip_prefix('#') else {
+        let header = line.strip_prefix('#').and_then(|rest| rest.split_once(':'));
+        let Some((key, value)) = header else {
             break;
         };
+        let key = key.trim().to_ascii_lowercase();
+        if !ANKI_HEADERS.contains(&key.as_str()) {
+            break;
+        }
         h.lines += 1;
-        let Some((key, value)) = rest.split_once(':') else {
-            continue;
-        };
         let value = value.trim_end_matches('\r');
-        match key.trim().to_ascii_lowercase().as_str() {
+        let column = |name: &str| {
+            value
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .map(|n| n - 1)
+                .ok_or((
+                    h.lines,
+                    format!("#{name} must be a column number from 1, got '{value}'"),
+                ))
+        };
+        match key.as_str() {
             "separator" => {
-                h.separator = Some(
-                    separator_named(value)
-                        .ok_or((h.lines, format!("unknown separator {value:?}")))?,
-                )
+                let sep = separator_named(value.trim())
+                    .ok_or((h.lines, format!("unknown separator '{}'", value.trim())))?;
+                h.separator = Some(sep);
             }
             "html" => h.html = value.trim().eq_ignore_ascii_case("true"),
-            "tags column" => {
-                let n: usize = value.trim().parse().ok().filter(|n| *n >= 1).ok_or((
-                    h.lines,
-                    format!("#tags column must be a column number from 1, got {value:?}"),
-                ))?;
-                h.tags_column = Some(n - 1);
-            }
+            "tags column" => h.tags_column = Some(column("tags column")?),
             "deck" => h.deck = Some(value.trim().to_string()).filter(|d| !d.is_empty()),
-            "columns" => h.columns = Some(value.to_string()),
-            // Note types, GUIDs and deck columns have no meaning in a deck
-            // file; Anki ignores headers it does not know, and so do we.
+            "columns" => h.columns = Some((value.to_string(), h.lines)),
+            // These columns say where a note goes in Anki; a deck file has
+            // no place for them, but the card's fields come after them.
+            "guid column" | "notetype column" | "deck column" => {
+                let name = key.clone();
+                h.reserved.push(column(&name)?);
+            }
+            // The note type, and what Anki does with duplicates, have no
+            // meaning in a deck file.
             _ => {}
         }
     }
@@ -203,51 +244,61 @@ fn split(line: &str, separator: u8) -> Vec<&str> {
     line.split(char::from(separator)).collect()
 }
 
-/// Columns from a header row of names; an error if it is not one.
+const COLUMN_NAMES: [&str; 4] = ["front", "back", "area", "tags"];
+
+/// A first row that names the front and back columns is a header row.
+fn is_header_row(fields: &[&str]) -> bool {
+    let has = |name: &str| fields.iter().any(|f| f.trim().eq_ignore_ascii_case(name));
+    has("front") && has("back")
+}
+
+/// Columns from a header row of names, which must name front and back and
+/// nothing but front, back, area and tags.
 fn named_columns(names: &[&str]) -> Result<Columns, String> {
     let find = |name: &str| {
         names
             .iter()
             .position(|n| n.trim().eq_ignore_ascii_case(name))
     };
-    let known = ["front", "back", "area", "tags"];
-    let all_known = names
+    let unknown: Vec<&str> = names
         .iter()
-        .all(|n| known.iter().any(|k| n.trim().eq_ignore_ascii_case(k)));
+        .map(|n| n.trim())
+        .filter(|n| !COLUMN_NAMES.iter().any(|k| n.eq_ignore_ascii_case(k)))
+        .collect();
     match (find("front"), find("back")) {
-        (Some(front), Some(back)) if all_known => Ok(Columns {
+        (Some(front), Some(back)) if unknown.is_empty() => Ok(Columns {
             front,
             back,
             area: find("area"),
             tags: find("tags"),
         }),
-        _ => Err(format!(
-            "columns {:?} must name front and back, and may name area and tags",
-            names.join(",")
+        (Some(_), Some(_)) => Err(format!(
+            "unknown column '{}' in the header row (columns: front, back, area, tags)",
+            unknown.join("', '")
         )),
+        _ => Err("the columns must name front and back, and may name area and tags".to_string()),
     }
 }
 
-/// front, back, area, tags in that order, unless `#tags column` moves tags.
-fn default_columns(tags_column: Option<usize>) -> Columns {
-    match tags_column {
+/// Front, back, area and tags in that order, skipping the columns Anki's
+/// headers reserve; `#tags column` puts tags where it says.
+fn default_columns(tags: Option<usize>, reserved: &[usize]) -> Columns {
+    let mut free = (0..).filter(|i| Some(*i) != tags && !reserved.contains(i));
+    let mut next = || free.next().unwrap_or(usize::MAX);
+    let (front, back, area) = (next(), next(), next());
+    match tags {
         None => Columns {
-            front: 0,
-            back: 1,
-            area: Some(2),
-            tags: Some(3),
+            front,
+            back,
+            area: Some(area),
+            tags: Some(next()),
         },
-        Some(tags) => {
-            let mut rest = (0..).filter(|i| *i != tags);
-            let mut next = || rest.next().unwrap_or(usize::MAX);
-            let (front, back, area) = (next(), next(), next());
-            Columns {
-                front,
-                back,
-                area: Some(area),
-                tags: Some(tags),
-            }
-        }
+        Some(tags) => Columns {
+            front,
+            back,
+            area: Some(area),
+            tags: Some(tags),
+        },
     }
 }
 
@@ -276,6 +327,7 @@ struct Builder<'o> {
     options: &'o Options,
     areas: Vec<Area>,
     cards: Vec<Card>,
+    /// Each id given so far, with the line of its row.
     ids: HashMap<String, usize>,
     notes: Vec<String>,
 }
@@ -291,7 +343,7 @@ impl<'o> Builder<'o> {
         }
     }
 
-    fn row(&mut self, fields: &[&str], columns: Columns) -> Result<(), String> {
+    fn row(&mut self, fields: &[&str], columns: Columns, line: usize) -> Result<(), String> {
         let field = |i: Option<usize>| i.and_then(|i| fields.get(i)).map_or("", |f| f.trim());
         let (front, back) = (field(Some(columns.front)), field(Some(columns.back)));
         if front.is_empty() || back.is_empty() {
@@ -307,7 +359,7 @@ impl<'o> Builder<'o> {
             .split_whitespace()
             .map(str::to_string)
             .collect();
-        let id = self.id(front);
+        let id = self.id(front, line);
         self.cards.push(Card {
             id,
             area,
@@ -321,37 +373,52 @@ impl<'o> Builder<'o> {
         Ok(())
     }
 
-    /// The id of the area named `name`, added if new.
+    /// The id of the area named `name`, added if new. Names that make the
+    /// same slug (or none, like non-Latin names) get numbered ids, so two
+    /// areas are never merged.
     fn area(&mut self, name: &str) -> String {
-        let id = slug(name, 40).unwrap_or_else(|| "area".to_string());
-        if !self.areas.iter().any(|a| a.id == id) {
-            self.areas.push(Area {
-                id: id.clone(),
-                name: name.to_string(),
-                weight: None,
-            });
+        if let Some(area) = self.areas.iter().find(|a| a.name == name) {
+            return area.id.clone();
         }
+        let base = slug(name, 40).unwrap_or_else(|| "area".to_string());
+        let taken = |id: &str| self.areas.iter().any(|a| a.id == id);
+        let id = if taken(&base) || base == "area" {
+            (1..)
+                .map(|n| format!("{base}-{n}"))
+                .find(|id| !taken(id))
+                .unwrap_or(base)
+        } else {
+            base
+        };
+        self.areas.push(Area {
+            id: id.clone(),
+            name: name.to_string(),
+            weight: None,
+        });
         id
     }
 
-    /// A stable id for a card with this front.
-    fn id(&mut self, front: &str) -> String {
+    /// A stable id for a card with this front: its slug and a hash of it.
+    fn id(&mut self, front: &str, line: usize) -> String {
         let base = format!(
             "{}-{:08x}",
             slug(front, 40).unwrap_or_else(|| "card".to_string()),
-            fnv1a(front.trim().as_bytes()) >> 32
+            fnv1a(front.as_bytes()) >> 32
         );
-        let seen = self.ids.entry(base.clone()).or_insert(0);
-        *seen += 1;
-        if *seen == 1 {
-            base
-        } else {
-            self.notes.push(format!(
-                "front {front:?} appears {} times; copy {} gets id {base}-{}",
-                *seen, *seen, *seen
-            ));
-            format!("{base}-{seen}")
+        let mut id = base.clone();
+        let mut n = 1;
+        while let Some(first) = self.ids.get(&id) {
+            n += 1;
+            if n == 2 {
+                self.notes.push(format!(
+                    "line {line}: the front gives the same id as line {first}'s ({base}); \
+                     this card gets {base}-2 and so on"
+                ));
+            }
+            id = format!("{base}-{n}");
         }
+        self.ids.insert(id.clone(), line);
+        id
     }
 
     fn finish(self, path: &Path, headers: &Headers) -> Result<Imported, Invalid> {
@@ -416,7 +483,7 @@ fn slug(text: &str, max: usize) -> Option<String> {
         let extra = word.len() + usize::from(!out.is_empty());
         if out.len() + extra > max {
             if out.is_empty() {
-                out.push_str(&word[..max]);
+                out.push_str(&word[..max].to_ascii_lowercase());
             }
             break;
         }
@@ -449,7 +516,7 @@ mod tests {
         assert_eq!(slug("A::B deck", 60).unwrap(), "a-b-deck");
         assert_eq!(slug("¿?", 40), None);
         assert_eq!(slug("one two three", 8).unwrap(), "one-two");
-        assert_eq!(slug("abcdefghijkl", 5).unwrap(), "abcde");
+        assert_eq!(slug("ABCDEFGHIJKL", 5).unwrap(), "abcde");
     }
 
     #[test]

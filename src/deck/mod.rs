@@ -15,6 +15,7 @@ mod tree;
 use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use lint::fields::is_id;
 pub use lint::{Checked, check};
 pub use model::{Area, Card, Content, Deck, DeckInfo, Kind};
 

@@ -28,7 +28,12 @@ impl<'n> Fields<'n> {
             return None;
         };
         let allowed = || {
-            let all: Vec<&str> = required.iter().chain(optional).copied().collect();
+            let mut all: Vec<&str> = Vec::new();
+            for key in required.iter().chain(optional) {
+                if !all.contains(key) {
+                    all.push(key);
+                }
+            }
             all.join(", ")
         };
         for (i, entry) in entries.iter().enumerate() {
@@ -92,9 +97,9 @@ impl<'n> Fields<'n> {
     pub fn version(&self, ck: &mut Checker<'_>, key: &str) -> u32 {
         let Some(node) = self.get(key) else { return 0 };
         match node.value {
-            Value::Int(v) if v >= 1 => u32::try_from(v).unwrap_or(u32::MAX),
+            Value::Int(v) if v >= 1 && u32::try_from(v).is_ok() => u32::try_from(v).unwrap_or(0),
             _ => {
-                let message = format!("`{key}` must be a whole number of at least 1");
+                let message = format!("`{key}` must be a whole number from 1 to {}", u32::MAX);
                 ck.error(&node.span, message);
                 0
             }
@@ -136,7 +141,7 @@ impl<'n> Fields<'n> {
 }
 
 /// Whether `s` is a usable identifier.
-pub(crate) fn is_id(s: &str) -> bool {
+pub fn is_id(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))

@@ -7,7 +7,7 @@
 //! any error is dropped at the end.
 
 mod card;
-pub(super) mod fields;
+pub(crate) mod fields;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -44,6 +44,8 @@ impl Checked {
 /// Checks `text`, the contents of `path`: JSON if the path ends in `.json`,
 /// else TOML.
 pub fn check(path: &Path, text: &str) -> Checked {
+    // A byte-order mark is not part of the text; columns count from after it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
