@@ -89,25 +89,24 @@ pub(super) fn run(ctx: &Context, command: UserCommand) -> Result<ExitCode> {
             }
         }
         UserCommand::Remove(args) => {
-            let Some(user) = store.user(&args.name)? else {
+            let found = store
+                .users()?
+                .into_iter()
+                .find(|s| s.user.name == args.name);
+            let Some(summary) = found else {
                 return Err(Error::UnknownUser(args.name));
             };
+            let name = summary.user.name;
             if !args.yes {
-                let reviews = store.history(user.id)?.len();
-                return Err(Error::NeedsYes {
-                    what: format!(
-                        "removing user {} deletes their {reviews} reviews",
-                        user.name
-                    ),
-                });
+                let what = format!(
+                    "removing user {name} deletes their {} reviews",
+                    summary.reviews
+                );
+                return Err(Error::NeedsYes { what });
             }
-            let reviews = store.remove_user(&user.name)?.unwrap_or(0);
-            writeln!(
-                out,
-                "removed user {} and their {reviews} reviews",
-                user.name
-            )
-            .map_err(Error::Output)?;
+            let reviews = store.remove_user(&name)?.unwrap_or(0);
+            writeln!(out, "removed user {name} and their {reviews} reviews")
+                .map_err(Error::Output)?;
         }
         UserCommand::Set { key, value } => {
             let user = ctx.user(&store)?;
