@@ -6,7 +6,9 @@
 
 pub mod cli;
 pub mod deck;
+pub mod quiz;
 pub mod sched;
+pub mod session;
 pub mod store;
 pub mod term;
 
@@ -54,8 +56,6 @@ pub enum Error {
     NeedsYes { what: String },
     #[error("this system has no data directory for the database: pass --db PATH or set RECALL_DB")]
     NoDataDir,
-    #[error("`recall {0}` is not yet available in this version")]
-    NotYetAvailable(&'static str),
     #[error("cannot write to the terminal: {0}")]
     Output(#[source] std::io::Error),
 }

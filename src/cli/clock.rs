@@ -20,6 +20,11 @@ impl Now {
         }
     }
 
+    /// The system clock, in the local zone.
+    pub fn system() -> Now {
+        Now::at(Utc::now())
+    }
+
     /// An RFC 3339 instant, seen in the local zone.
     pub fn parse(value: &str) -> Result<Now> {
         DateTime::parse_from_rfc3339(value.trim())

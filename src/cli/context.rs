@@ -37,6 +37,15 @@ impl Context {
         Ok(*self.now.get_or_init(|| now))
     }
 
+    /// A clock for a session that runs a while: frozen at `RECALL_NOW` when
+    /// it is set, else the system clock read at each call.
+    pub fn clock(&self) -> Result<Clock> {
+        Ok(match std::env::var_os("RECALL_NOW") {
+            Some(_) => Clock::Fixed(self.now()?),
+            None => Clock::System,
+        })
+    }
+
     /// `--user`, else `RECALL_USER`, else the login name.
     pub fn user_name(&self) -> String {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
@@ -90,5 +99,21 @@ impl Context {
     pub fn user(&self, store: &Store) -> Result<User> {
         let name = self.user_name();
         store.user(&name)?.ok_or(Error::UnknownUser(name))
+    }
+}
+
+/// The time, read as often as a session needs it.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Clock {
+    Fixed(Now),
+    System,
+}
+
+impl Clock {
+    pub fn now(self) -> Now {
+        match self {
+            Clock::Fixed(now) => now,
+            Clock::System => Now::system(),
+        }
     }
 }

@@ -10,7 +10,9 @@ mod check;
 mod clock;
 mod context;
 mod deck;
+mod drill;
 mod history;
+mod status;
 mod user;
 
 use std::ffi::OsString;
@@ -43,7 +45,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Today's due cards, then new ones, within the daily limits.
-    Drill,
+    Drill(drill::DrillArgs),
+    /// What is due today, per area, and the streak.
+    Status(status::StatusArgs),
     /// Check, import, install and manage decks.
     #[command(subcommand)]
     Deck(deck::DeckCommand),
@@ -86,10 +90,8 @@ where
     };
     let ctx = Context::new(cli.user, cli.db);
     match cli.command {
-        Command::Drill => {
-            ctx.now()?;
-            Err(Error::NotYetAvailable("drill"))
-        }
+        Command::Drill(args) => drill::run(&ctx, &args),
+        Command::Status(args) => status::run(&ctx, &args),
         Command::Deck(command) => deck::run(&ctx, command),
         Command::User(command) => user::run(&ctx, command),
         Command::History(command) => history::run(&ctx, command),

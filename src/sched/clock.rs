@@ -53,6 +53,11 @@ impl StudyDay {
         )
     }
 
+    /// The study day before (the first representable date stays itself).
+    pub fn minus_one(self) -> StudyDay {
+        StudyDay(self.0.pred_opt().unwrap_or(self.0))
+    }
+
     /// Whole days from `earlier` to `self`; negative if `earlier` is later.
     pub fn days_since(self, earlier: StudyDay) -> i64 {
         (self.0 - earlier.0).num_days()

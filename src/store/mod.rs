@@ -11,6 +11,7 @@ mod check;
 mod decks;
 mod history;
 mod reviews;
+mod sessions;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -23,10 +24,14 @@ pub use check::{CheckReport, Mismatch};
 pub use decks::{DeckSummary, InstallReport, InstalledDeck};
 pub use history::{HistoryRow, ImportReport};
 pub use reviews::{CardKey, Mode, Recorded};
+pub use sessions::{DayCounts, StudyCard};
 pub use users::{Setting, User, UserSummary, valid_user_name};
 
 /// Migrations, in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_sessions.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

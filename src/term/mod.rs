@@ -1,5 +1,10 @@
-//! Terminal output helpers: aligned tables. Nothing here decides what to
-//! show; it only lays out what it is given.
+//! The terminal: reading answers (single keys on a terminal, lines from a
+//! pipe), colour when it is wanted, and aligned tables. Nothing here
+//! decides what to show; it only lays out and reads what it is given.
+
+mod io;
+
+pub use io::{Style, Terminal};
 
 /// How a column lines up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

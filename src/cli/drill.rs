@@ -1,0 +1,418 @@
+//! `recall drill`: today's due cards, then new ones, each answered and
+//! committed before the next appears; then SM-2's repeats; then a summary.
+
+use std::collections::HashSet;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use super::Context;
+use crate::deck::{Content, cloze};
+use crate::quiz::{Match, judge_choice, judge_typed};
+use crate::sched::{Grade, Quality, StudyDay};
+use crate::session::{Allowance, End, Item, Session, Summary, plan};
+use crate::store::{Mode, Store, User};
+use crate::term::{Style, Terminal};
+use crate::{Error, Result};
+
+#[derive(Debug, Args)]
+pub(super) struct DrillArgs {
+    /// Only this installed deck.
+    #[arg(long, value_name = "ID")]
+    deck: Option<String>,
+    /// Only these areas (repeat the flag for several).
+    #[arg(long = "area", value_name = "ID")]
+    areas: Vec<String>,
+    /// At most this many cards in this session.
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// End the session at the next card once this many minutes have passed.
+    #[arg(long, value_name = "M")]
+    minutes: Option<u32>,
+    /// New cards for this session, instead of what is left of the day's
+    /// allowance.
+    #[arg(long, value_name = "N")]
+    new: Option<usize>,
+    /// The grading scale: buttons (1-4: Again, Hard, Good, Easy) or sm2
+    /// (qualities 0-5).
+    #[arg(long, value_enum, default_value = "buttons")]
+    grades: Scale,
+    /// Fixes the order of cards due on the same day (default: one order
+    /// per user and day).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum Scale {
+    Buttons,
+    Sm2,
+}
+
+impl Scale {
+    fn help(self) -> &'static str {
+        match self {
+            Scale::Buttons => "1 Again · 2 Hard · 3 Good · 4 Easy",
+            Scale::Sm2 => {
+                "0-5: 0 blackout · 1 wrong, remembered · 2 wrong, easy to recall · 3 hard · 4 hesitant · 5 perfect"
+            }
+        }
+    }
+
+    fn parse(self, key: &str) -> Option<Quality> {
+        match self {
+            Scale::Buttons => key.parse::<Grade>().ok().map(Grade::quality),
+            Scale::Sm2 => key.parse().ok(),
+        }
+    }
+
+    /// How a quality reads on this scale.
+    fn name(self, q: Quality) -> String {
+        match (self, Grade::ALL.iter().find(|g| g.quality() == q)) {
+            (Scale::Buttons, Some(g)) => g.name().to_string(),
+            _ => format!("quality {q}"),
+        }
+    }
+}
+
+pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
+    let clock = ctx.clock()?;
+    let mut store = ctx.store()?;
+    let mut term = Terminal::open().map_err(Error::Output)?;
+    let name = ctx.user_name();
+    let user = match store.user(&name)? {
+        Some(user) => user,
+        None => {
+            let user = store
+                .add_user(&name, clock.now().utc())?
+                .ok_or_else(|| Error::UnknownUser(name.clone()))?;
+            let db = store.path().display().to_string();
+            say(
+                &mut term,
+                &format!("New learner {name}: every answer is kept in {db}"),
+            )?;
+            user
+        }
+    };
+    let start = clock.now();
+    let today = start.study_day(user.rollover);
+    let items = items(&store, &user, args)?;
+    let counts = store.day_counts(user.id, today)?;
+    let allowance = Allowance {
+        reviews: (user.reviews_per_day as usize).saturating_sub(counts.reviews),
+        new: args
+            .new
+            .unwrap_or_else(|| (user.new_per_day as usize).saturating_sub(counts.new)),
+        limit: args.limit,
+    };
+    let seed = args.seed.unwrap_or_else(|| day_seed(&user.name, today));
+    let queue = plan(items, today, allowance, seed);
+    let mut session = Session::new(queue, start.utc(), args.minutes);
+    while let Some(current) = session.next(clock.now().utc()) {
+        let (item, mode) = (current.item.clone(), current.mode);
+        term.clear().map_err(Error::Output)?;
+        let progress = if mode == Mode::DrillRepeat {
+            format!(
+                "repeat · {} left · {}",
+                current.repeats_left, item.area_name
+            )
+        } else {
+            format!(
+                "{}/{} · {}",
+                current.position, current.total, item.area_name
+            )
+        };
+        let progress = term.styled(&progress, Style::Dim);
+        say(&mut term, &progress)?;
+        let shown = clock.now().utc();
+        let Some(quality) = ask(&mut term, &item, args.grades).map_err(Error::Output)? else {
+            session.stop();
+            break;
+        };
+        let at = clock.now().utc();
+        let ms = u32::try_from((at - shown).num_milliseconds()).ok();
+        store.record_review(user.id, &item.key, quality, mode, at, today, ms)?;
+        session.answer(quality);
+    }
+    let end = clock.now();
+    let summary = Summary::of(session.outcomes());
+    let finished = session.end() == Some(End::Finished);
+    store.record_session(
+        user.id,
+        today,
+        start.utc(),
+        end.utc(),
+        summary.cards,
+        finished,
+    )?;
+    let minutes = (end.utc() - start.utc()).num_minutes();
+    report(
+        &mut term,
+        &store,
+        &user,
+        args,
+        today,
+        &summary,
+        session.end(),
+        minutes,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn say(term: &mut Terminal, text: &str) -> Result<()> {
+    term.say(text).map_err(Error::Output)
+}
+
+/// The cards this drill may show, checked against the deck and area flags.
+fn items(store: &Store, user: &User, args: &DrillArgs) -> Result<Vec<Item>> {
+    if let Some(deck) = &args.deck {
+        if store.deck_version(deck)?.is_none() {
+            return Err(Error::UnknownDeck(deck.clone()));
+        }
+    }
+    let cards = store.study_cards(user.id, args.deck.as_deref())?;
+    let known: HashSet<&str> = cards.iter().map(|c| c.card.area.as_str()).collect();
+    if let Some(area) = args.areas.iter().find(|a| !known.contains(a.as_str())) {
+        let mut ids: Vec<&str> = known.into_iter().collect();
+        ids.sort_unstable();
+        return Err(Error::Usage(format!(
+            "no area {area:?} in {} (areas: {})",
+            args.deck
+                .as_deref()
+                .map_or("the installed decks".to_string(), |d| format!("deck {d}")),
+            ids.join(", ")
+        )));
+    }
+    Ok(cards
+        .into_iter()
+        .filter(|c| args.areas.is_empty() || args.areas.contains(&c.card.area))
+        .map(|c| Item {
+            key: c.key,
+            card: c.card,
+            area_name: c.area_name,
+            state: c.state,
+            position: c.position,
+        })
+        .collect())
+}
+
+/// One order of same-day cards per user and day, when no seed is given.
+fn day_seed(user: &str, day: StudyDay) -> u64 {
+    format!("{user}/{day}")
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
+/// Shows one card and takes its grade; `None` when the input ends.
+fn ask(term: &mut Terminal, item: &Item, scale: Scale) -> std::io::Result<Option<Quality>> {
+    let proposed = match &item.card.content {
+        Content::Basic { front, back } => {
+            return reveal_and_grade(term, front, back, scale);
+        }
+        Content::Cloze { text } => {
+            let segments = cloze::parse(text).unwrap_or_default();
+            let (prompt, filled) = (cloze::prompt(&segments), cloze::filled(&segments));
+            return reveal_and_grade(term, &prompt, &filled, scale);
+        }
+        Content::Typed {
+            question,
+            answer,
+            accept,
+        } => {
+            term.say(&term.styled(question, Style::Bold))?;
+            let Some(given) = term.ask_line("Your answer (Enter when done):")? else {
+                return Ok(None);
+            };
+            let verdict = judge_typed(&given, answer, accept);
+            let (mark, style, q) = match verdict {
+                Match::Exact => ("right", Style::Good, 4),
+                Match::Close => ("close: a small typo", Style::Warn, 3),
+                Match::Wrong => ("not quite", Style::Bad, 1),
+            };
+            term.say(&term.styled(mark, style))?;
+            term.say(&format!("Answer: {answer}"))?;
+            q
+        }
+        Content::Choice {
+            question,
+            options,
+            answer,
+        } => {
+            term.say(&term.styled(question, Style::Bold))?;
+            let letters: Vec<char> = ('a'..='h').take(options.len()).collect();
+            for (letter, option) in letters.iter().zip(options) {
+                term.say(&format!("  {letter}) {option}"))?;
+            }
+            let pick = |s: &str| -> Option<Vec<usize>> {
+                let picked: Option<Vec<usize>> = s
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && *c != ',')
+                    .map(|c| letters.iter().position(|l| *l == c.to_ascii_lowercase()))
+                    .collect();
+                picked.filter(|p| !p.is_empty())
+            };
+            let got = if answer.len() > 1 {
+                let help = format!(
+                    "Pick every right one: letters, e.g. {}{}",
+                    letters[0], letters[1]
+                );
+                loop {
+                    let Some(line) = term.ask_line(&help)? else {
+                        return Ok(None);
+                    };
+                    if let Some(p) = pick(&line) {
+                        break p;
+                    }
+                }
+            } else {
+                let help = format!(
+                    "Pick one: {}",
+                    letters
+                        .iter()
+                        .map(char::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                );
+                let Some(key) = term.ask(&help, |k| k.chars().count() == 1 && pick(k).is_some())?
+                else {
+                    return Ok(None);
+                };
+                pick(&key).unwrap_or_default()
+            };
+            let right = judge_choice(&got, options, answer);
+            verdict(term, right)?;
+            term.say(&format!("Answer: {}", answer.join("; ")))?;
+            if right { 4 } else { 1 }
+        }
+        Content::TrueFalse {
+            statement,
+            answer,
+            explanation,
+        } => {
+            term.say(&term.styled(statement, Style::Bold))?;
+            let Some(key) =
+                term.ask("t true · f false", |k| matches!(k, "t" | "f" | "T" | "F"))?
+            else {
+                return Ok(None);
+            };
+            let right = key.eq_ignore_ascii_case("t") == *answer;
+            verdict(term, right)?;
+            let truth = if *answer { "True" } else { "False" };
+            term.say(&format!("Answer: {truth}"))?;
+            if let Some(e) = explanation {
+                term.say(e)?;
+            }
+            if right { 4 } else { 1 }
+        }
+    };
+    let proposed = Quality::ALL[proposed];
+    let help = format!("Enter: {} · or {}", scale.name(proposed), scale.help());
+    let Some(key) = term.ask(&help, |k| k.is_empty() || scale.parse(k).is_some())? else {
+        return Ok(None);
+    };
+    Ok(Some(if key.is_empty() {
+        proposed
+    } else {
+        scale.parse(&key).unwrap_or(proposed)
+    }))
+}
+
+fn verdict(term: &mut Terminal, right: bool) -> std::io::Result<()> {
+    if right {
+        term.say(&term.styled("right", Style::Good))
+    } else {
+        term.say(&term.styled("not quite", Style::Bad))
+    }
+}
+
+/// A self-graded card: the prompt, Enter to reveal, the answer, a grade.
+fn reveal_and_grade(
+    term: &mut Terminal,
+    prompt: &str,
+    answer: &str,
+    scale: Scale,
+) -> std::io::Result<Option<Quality>> {
+    term.say(&term.styled(prompt, Style::Bold))?;
+    if term
+        .ask("Enter: show the answer", |k| k.is_empty() || k == " ")?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    term.say(answer)?;
+    let Some(key) = term.ask(scale.help(), |k| scale.parse(k).is_some())? else {
+        return Ok(None);
+    };
+    Ok(scale.parse(&key))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn report(
+    term: &mut Terminal,
+    store: &Store,
+    user: &User,
+    args: &DrillArgs,
+    today: StudyDay,
+    summary: &Summary,
+    end: Option<End>,
+    minutes: i64,
+) -> Result<()> {
+    term.clear().map_err(Error::Output)?;
+    let mut out = Vec::new();
+    if summary.cards == 0 && end == Some(End::Finished) {
+        out.push(
+            "Nothing to drill right now: no card is due and no new card is left for today."
+                .to_string(),
+        );
+    } else {
+        let share = (summary.recalled * 200 + summary.cards)
+            .checked_div(summary.cards * 2)
+            .unwrap_or(0);
+        let why = match end {
+            Some(End::Stopped) => "Stopped; every answer so far is saved. ",
+            Some(End::TimeUp) => "Time is up. ",
+            _ => "",
+        };
+        let repeats = match summary.repeats {
+            0 => String::new(),
+            n => format!(", {}", plural(n, "repeat")),
+        };
+        out.push(format!(
+            "{why}{} done, {} recalled ({share}%){repeats}, in {minutes} min",
+            plural(summary.cards, "card"),
+            summary.recalled,
+        ));
+        let width = summary
+            .areas
+            .iter()
+            .map(|a| a.area.chars().count())
+            .max()
+            .unwrap_or(0);
+        for a in &summary.areas {
+            out.push(format!(
+                "  {:width$}  {:>3} done  {:>3} recalled",
+                a.area, a.cards, a.recalled
+            ));
+        }
+    }
+    let tomorrow = today.plus_days(1);
+    let due = store
+        .study_cards(user.id, args.deck.as_deref())?
+        .iter()
+        .filter(|c| c.state.due.is_some_and(|d| d <= tomorrow))
+        .count();
+    out.push(format!("Due tomorrow: {}", plural(due, "card")));
+    let streak = store.streak(user.id, today)?;
+    out.push(format!("Streak: {}", plural(streak as usize, "day")));
+    say(term, &out.join("\n"))
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}

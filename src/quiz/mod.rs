@@ -1,0 +1,7 @@
+//! Judging answers: typed answers with tolerant matching, choice and
+//! true/false picks. Pure functions of the card and the answer; question
+//! building for quizzes and exams lives here too as it arrives.
+
+mod matching;
+
+pub use matching::{Match, judge_choice, judge_typed, normalize};

@@ -1,0 +1,202 @@
+//! A drill session as a state machine: the queue for today (due cards,
+//! most overdue first, then new ones, within the daily limits), then SM-2's
+//! rule that every card graded below 4 comes back until it scores 4.
+//!
+//! It takes answers and times and says what to show next; it never touches
+//! a terminal or the database, so every rule is tested directly.
+
+mod summary;
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Duration, Utc};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+
+use crate::deck::Card;
+use crate::sched::{Quality, State, StudyDay};
+use crate::store::{CardKey, Mode};
+
+pub use summary::{AreaSummary, Summary};
+
+/// A card as a session sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub key: CardKey,
+    pub card: Card,
+    pub area_name: String,
+    /// The user's state of the card before this session.
+    pub state: State,
+    /// Where the card stands in its deck file, for new-card order.
+    pub position: usize,
+}
+
+/// How many cards today's queue may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowance {
+    /// Due cards still allowed today.
+    pub reviews: usize,
+    /// New cards still allowed today.
+    pub new: usize,
+    /// The session's own cap, if any.
+    pub limit: Option<usize>,
+}
+
+/// Today's queue: due cards (due on or before `today`), most overdue
+/// first with ties in an order fixed by `seed`, up to the review allowance;
+/// then new cards in deck order up to the new allowance; capped by the
+/// session limit.
+pub fn plan(items: Vec<Item>, today: StudyDay, allowance: Allowance, seed: u64) -> Vec<Item> {
+    let (mut due, mut new): (Vec<Item>, Vec<Item>) = items
+        .into_iter()
+        .filter(|i| i.state.due.is_none_or(|d| d <= today))
+        .partition(|i| i.state.due.is_some());
+    due.shuffle(&mut StdRng::seed_from_u64(seed));
+    due.sort_by_key(|i| i.state.due);
+    due.truncate(allowance.reviews);
+    new.sort_by(|a, b| (&a.key.deck, a.position).cmp(&(&b.key.deck, b.position)));
+    new.truncate(allowance.new);
+    let mut queue = due;
+    queue.extend(new);
+    if let Some(limit) = allowance.limit {
+        queue.truncate(limit);
+    }
+    queue
+}
+
+/// Why a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// Every card done, repeats included.
+    Finished,
+    /// `--minutes` ran out.
+    TimeUp,
+    /// The input ended (end of file, Ctrl-C, q).
+    Stopped,
+}
+
+/// One answer given in the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub key: CardKey,
+    pub area_name: String,
+    pub quality: Quality,
+    pub mode: Mode,
+}
+
+/// A drill in progress.
+#[derive(Debug)]
+pub struct Session {
+    queue: VecDeque<Item>,
+    repeats: VecDeque<Item>,
+    current: Option<(Item, Mode)>,
+    total: usize,
+    deadline: Option<DateTime<Utc>>,
+    outcomes: Vec<Outcome>,
+    end: Option<End>,
+}
+
+/// The card to show, and where the session stands.
+#[derive(Debug, Clone, Copy)]
+pub struct Current<'s> {
+    pub item: &'s Item,
+    pub mode: Mode,
+    /// 1-based position among the session's first answers; repeats show
+    /// the count of cards left to repeat.
+    pub position: usize,
+    pub total: usize,
+    pub repeats_left: usize,
+}
+
+impl Session {
+    /// A session over `queue` that ends at the first card after
+    /// `minutes` from `start`, if given.
+    pub fn new(queue: Vec<Item>, start: DateTime<Utc>, minutes: Option<u32>) -> Session {
+        Session {
+            total: queue.len(),
+            queue: queue.into(),
+            repeats: VecDeque::new(),
+            current: None,
+            deadline: minutes.map(|m| start + Duration::minutes(i64::from(m))),
+            outcomes: Vec::new(),
+            end: None,
+        }
+    }
+
+    /// The card to show at `now`, or `None` when the session is over.
+    pub fn next(&mut self, now: DateTime<Utc>) -> Option<Current<'_>> {
+        if self.end.is_some() {
+            return None;
+        }
+        if self.current.is_none() {
+            let cards_left = !self.queue.is_empty() || !self.repeats.is_empty();
+            if cards_left && self.deadline.is_some_and(|d| now >= d) {
+                self.end = Some(End::TimeUp);
+                return None;
+            }
+            self.current = match self.queue.pop_front() {
+                Some(item) => Some((item, Mode::Drill)),
+                None => self
+                    .repeats
+                    .pop_front()
+                    .map(|item| (item, Mode::DrillRepeat)),
+            };
+        }
+        let position = self.first_answers() + 1;
+        let (total, repeats_left) = (self.total, self.repeats.len());
+        match &self.current {
+            Some((item, mode)) => Some(Current {
+                item,
+                mode: *mode,
+                position: position.min(total),
+                total,
+                repeats_left: repeats_left + usize::from(*mode == Mode::DrillRepeat),
+            }),
+            None => {
+                self.end = Some(End::Finished);
+                None
+            }
+        }
+    }
+
+    /// Records the answer to the current card: below 4, SM-2 asks it again
+    /// at the end of the session. Returns the mode it is logged with.
+    pub fn answer(&mut self, quality: Quality) -> Option<Mode> {
+        let (item, mode) = self.current.take()?;
+        self.outcomes.push(Outcome {
+            key: item.key.clone(),
+            area_name: item.area_name.clone(),
+            quality,
+            mode,
+        });
+        if quality < Quality::SESSION_DONE {
+            self.repeats.push_back(item);
+        }
+        Some(mode)
+    }
+
+    /// Ends the session where it stands: the input is gone.
+    pub fn stop(&mut self) {
+        self.current = None;
+        self.end.get_or_insert(End::Stopped);
+    }
+
+    /// Why the session ended, once it has.
+    pub fn end(&self) -> Option<End> {
+        self.end
+    }
+
+    /// Every answer so far, repeats included.
+    pub fn outcomes(&self) -> &[Outcome] {
+        &self.outcomes
+    }
+
+    /// The session's first answers (not repeats) so far.
+    fn first_answers(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.mode == Mode::Drill)
+            .count()
+    }
+}

@@ -1,0 +1,158 @@
+//! What a drill needs from the store: the cards with the user's state,
+//! today's counts against the daily limits, finished sessions and the
+//! streak they make.
+
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+use super::reviews::{CardKey, STATE_COLUMNS, state_at};
+use super::{Store, StoreError, timestamp};
+use crate::deck::Card;
+use crate::sched::{State, StudyDay};
+
+/// An active card with its area and the user's state of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudyCard {
+    pub key: CardKey,
+    pub card: Card,
+    pub area_name: String,
+    pub state: State,
+    pub position: usize,
+}
+
+/// What a user has done on one study day, against the daily limits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DayCounts {
+    /// Cards already learned that were reviewed (drill or quiz).
+    pub reviews: usize,
+    /// Cards seen for the first time.
+    pub new: usize,
+}
+
+impl Store {
+    /// The active cards of every installed deck (or of `deck`), with the
+    /// user's state of each, in deck and file order.
+    pub fn study_cards(&self, user: i64, deck: Option<&str>) -> Result<Vec<StudyCard>, StoreError> {
+        let err = self.err();
+        let sql = format!(
+            "SELECT c.deck_id, c.id, c.content, c.position, a.name, s.{}
+             FROM cards c
+             JOIN areas a ON a.deck_id = c.deck_id AND a.id = c.area_id
+             LEFT JOIN card_state s ON s.user_id = ?1 AND s.deck_id = c.deck_id AND s.card_id = c.id
+             WHERE c.retired_at IS NULL AND (?2 IS NULL OR c.deck_id = ?2)
+             ORDER BY c.deck_id, c.position",
+            STATE_COLUMNS.replace(", ", ", s.")
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(&err)?;
+        let mut rows = stmt.query(params![user, deck]).map_err(&err)?;
+        let mut cards = Vec::new();
+        while let Some(r) = rows.next().map_err(&err)? {
+            let json: String = r.get(2).map_err(&err)?;
+            let card: Card = serde_json::from_str(&json).map_err(|e| {
+                err(rusqlite::Error::FromSqlConversionFailure(
+                    2,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                ))
+            })?;
+            let scheduled: Option<u32> = r.get(5).map_err(&err)?;
+            let state = match scheduled {
+                Some(_) => state_at(r, 5).map_err(&err)?,
+                None => State::NEW,
+            };
+            let position: i64 = r.get(3).map_err(&err)?;
+            cards.push(StudyCard {
+                key: CardKey {
+                    deck: r.get(0).map_err(&err)?,
+                    card: card.id.clone(),
+                },
+                card,
+                area_name: r.get(4).map_err(&err)?,
+                state,
+                position: usize::try_from(position).unwrap_or(0),
+            });
+        }
+        Ok(cards)
+    }
+
+    /// Reviews and new cards the user has done on `day` (first answers of
+    /// a day that reschedule: drill and quiz).
+    pub fn day_counts(&self, user: i64, day: StudyDay) -> Result<DayCounts, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT
+                    COUNT(DISTINCT CASE WHEN before_due IS NOT NULL THEN deck_id || '/' || card_id END),
+                    COUNT(DISTINCT CASE WHEN before_due IS NULL THEN deck_id || '/' || card_id END)
+                 FROM reviews
+                 WHERE user_id = ?1 AND study_day = ?2 AND mode IN ('drill', 'quiz')",
+                params![user, day.to_string()],
+                |r| {
+                    Ok(DayCounts {
+                        reviews: r.get(0)?,
+                        new: r.get(1)?,
+                    })
+                },
+            )
+            .map_err(self.err())
+    }
+
+    /// Records a drill session.
+    pub fn record_session(
+        &mut self,
+        user: i64,
+        day: StudyDay,
+        started: DateTime<Utc>,
+        ended: DateTime<Utc>,
+        cards: usize,
+        finished: bool,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO sessions (user_id, kind, study_day, started_at, ended_at, cards, finished)
+                 VALUES (?1, 'drill', ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    user,
+                    day.to_string(),
+                    timestamp(started),
+                    timestamp(ended),
+                    cards,
+                    finished
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Consecutive study days with a finished drill, ending today, or
+    /// yesterday when today's is still to come.
+    pub fn streak(&self, user: i64, today: StudyDay) -> Result<u32, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT study_day FROM sessions
+                 WHERE user_id = ?1 AND finished = 1 AND study_day <= ?2
+                 ORDER BY study_day DESC",
+            )
+            .map_err(self.err())?;
+        let days = stmt
+            .query_map(params![user, today.to_string()], |r| r.get::<_, String>(0))
+            .map_err(self.err())?;
+        let mut streak = 0;
+        let mut expected: Option<StudyDay> = None;
+        for day in days {
+            let Ok(day) = day.map_err(self.err())?.parse::<StudyDay>() else {
+                break;
+            };
+            let next = match expected {
+                None => day == today || day == today.minus_one(),
+                Some(e) => day == e,
+            };
+            if !next {
+                break;
+            }
+            streak += 1;
+            expected = Some(day.minus_one());
+        }
+        Ok(streak)
+    }
+}

@@ -1,0 +1,187 @@
+//! Two ways in: on a terminal, single keypresses in raw mode with colour
+//! and a screen cleared for each card; from a pipe, one line per answer
+//! and plain text, so scripts and tests drive the same prompts.
+
+use std::io::{BufRead, BufReader, IsTerminal, Stdin, Stdout, Write};
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::{cursor, execute, terminal};
+
+/// How a piece of text is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Bold,
+    Dim,
+    Good,
+    Bad,
+    Warn,
+}
+
+/// Where answers come from and the screen goes.
+pub struct Terminal {
+    out: Stdout,
+    input: Input,
+    colour: bool,
+}
+
+enum Input {
+    /// A terminal in raw mode: one key at a time.
+    Keys,
+    /// A pipe or file: one line per answer.
+    Lines(BufReader<Stdin>),
+}
+
+impl Terminal {
+    /// Keys and colour when both ends are a terminal (colour unless
+    /// `NO_COLOR` is set), else lines and plain text.
+    pub fn open() -> std::io::Result<Terminal> {
+        let out = std::io::stdout();
+        let interactive = std::io::stdin().is_terminal() && out.is_terminal();
+        let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let input = if interactive {
+            terminal::enable_raw_mode()?;
+            Input::Keys
+        } else {
+            Input::Lines(BufReader::new(std::io::stdin()))
+        };
+        Ok(Terminal {
+            out,
+            input,
+            colour: interactive && !no_colour,
+        })
+    }
+
+    /// Whether this is a terminal read key by key.
+    pub fn interactive(&self) -> bool {
+        matches!(self.input, Input::Keys)
+    }
+
+    /// A fresh screen for the next card (on a terminal), so it never
+    /// scrolls a wall of text; a blank line between cards otherwise.
+    pub fn clear(&mut self) -> std::io::Result<()> {
+        match self.input {
+            Input::Keys => execute!(
+                self.out,
+                terminal::Clear(terminal::ClearType::All),
+                cursor::MoveTo(0, 0)
+            ),
+            Input::Lines(_) => writeln!(self.out),
+        }
+    }
+
+    /// Writes lines of text.
+    pub fn say(&mut self, text: &str) -> std::io::Result<()> {
+        let eol = if self.interactive() { "\r\n" } else { "\n" };
+        for line in text.lines() {
+            write!(self.out, "{line}{eol}")?;
+        }
+        self.out.flush()
+    }
+
+    /// `text` in `style`, or as it is without colour.
+    pub fn styled(&self, text: &str, style: Style) -> String {
+        use crossterm::style::Stylize;
+        if !self.colour {
+            return text.to_string();
+        }
+        match style {
+            Style::Plain => text.to_string(),
+            Style::Bold => text.bold().to_string(),
+            Style::Dim => text.dim().to_string(),
+            Style::Good => text.green().bold().to_string(),
+            Style::Bad => text.red().bold().to_string(),
+            Style::Warn => text.yellow().to_string(),
+        }
+    }
+
+    /// Shows `help` and waits for an answer that `accept` takes: one key
+    /// on a terminal (Enter is ""), one line (trimmed) from a pipe. A wrong
+    /// key asks again. `None`: the input ended (end of file, Ctrl-C,
+    /// Ctrl-D or Esc).
+    pub fn ask(
+        &mut self,
+        help: &str,
+        accept: impl Fn(&str) -> bool,
+    ) -> std::io::Result<Option<String>> {
+        let help = self.styled(help, Style::Dim);
+        self.say(&help)?;
+        loop {
+            let answer = match &mut self.input {
+                Input::Keys => read_key()?,
+                Input::Lines(stdin) => read_line(stdin)?,
+            };
+            let Some(answer) = answer else {
+                return Ok(None);
+            };
+            if accept(&answer) {
+                return Ok(Some(answer));
+            }
+            let again = self.styled(&format!("? {help}"), Style::Warn);
+            self.say(&again)?;
+        }
+    }
+
+    /// Reads a typed answer: a whole line, edited as usual on a terminal.
+    pub fn ask_line(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
+        let prompt = self.styled(prompt, Style::Dim);
+        match &mut self.input {
+            Input::Keys => {
+                write!(self.out, "{prompt} ")?;
+                self.out.flush()?;
+                terminal::disable_raw_mode()?;
+                let mut line = String::new();
+                let read = std::io::stdin().lock().read_line(&mut line);
+                terminal::enable_raw_mode()?;
+                match read? {
+                    0 => Ok(None),
+                    _ => Ok(Some(line.trim().to_string())),
+                }
+            }
+            Input::Lines(stdin) => {
+                writeln!(self.out, "{prompt}")?;
+                read_line(stdin)
+            }
+        }
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        if self.interactive() {
+            // Leaving raw mode can only fail if the terminal is gone.
+            let _ = terminal::disable_raw_mode();
+        }
+    }
+}
+
+fn read_line(stdin: &mut BufReader<Stdin>) -> std::io::Result<Option<String>> {
+    let mut line = String::new();
+    match stdin.read_line(&mut line)? {
+        0 => Ok(None),
+        _ => Ok(Some(line.trim().to_string())),
+    }
+}
+
+/// The next keypress as text: a character, or "" for Enter.
+fn read_key() -> std::io::Result<Option<String>> {
+    loop {
+        let Event::Key(KeyEvent {
+            code,
+            modifiers,
+            kind: KeyEventKind::Press,
+            ..
+        }) = crossterm::event::read()?
+        else {
+            continue;
+        };
+        let ctrl = modifiers.contains(KeyModifiers::CONTROL);
+        return Ok(match code {
+            KeyCode::Char('c' | 'd') if ctrl => None,
+            KeyCode::Esc => None,
+            KeyCode::Enter => Some(String::new()),
+            KeyCode::Char(c) => Some(c.to_string()),
+            _ => continue,
+        });
+    }
+}
