@@ -479,3 +479,46 @@ fn users_are_added_listed_set_and_removed_with_their_history_only() {
     assert_eq!(store.history(other.id).unwrap().len(), sam);
     env.recall(["check"]).assert().success();
 }
+
+#[test]
+fn two_drills_for_one_user_at_once_lose_no_answer() {
+    let env = Env::new();
+    env.recall(["user", "add", "tester"]).assert().success();
+    let deck = deck::shipped().unwrap();
+    // Both drills see the same five new cards; answer each with Good.
+    let mut stdin = String::new();
+    for card in &deck.cards[..5] {
+        stdin.push_str(match &card.content {
+            deck::Content::Basic { .. } | deck::Content::Cloze { .. } => "\n3\n",
+            deck::Content::TrueFalse { answer: true, .. } => "t\n3\n",
+            deck::Content::TrueFalse { answer: false, .. } => "f\n3\n",
+            _ => panic!("the first cards are self-graded or true/false"),
+        });
+    }
+    let spawn = || {
+        let mut child = env
+            .process(["drill", "--limit", "5"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child
+    };
+    let (a, b) = (spawn(), spawn());
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
+    let user = store.user("tester").unwrap().unwrap();
+    assert_eq!(store.history(user.id).unwrap().len(), 10);
+    env.recall(["check"]).assert().success();
+}

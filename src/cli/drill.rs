@@ -281,6 +281,9 @@ fn ask(term: &mut Terminal, item: &Item, scale: Scale) -> std::io::Result<Option
                 };
                 pick(&key).unwrap_or_default()
             };
+            for i in &got {
+                term.say(&format!("→ {}) {}", letters[*i], options[*i]))?;
+            }
             let right = judge_choice(&got, options, answer);
             verdict(term, right)?;
             term.say(&format!("Answer: {}", answer.join("; ")))?;
@@ -297,7 +300,9 @@ fn ask(term: &mut Terminal, item: &Item, scale: Scale) -> std::io::Result<Option
             else {
                 return Ok(None);
             };
-            let right = key.eq_ignore_ascii_case("t") == *answer;
+            let picked = key.eq_ignore_ascii_case("t");
+            term.say(if picked { "→ true" } else { "→ false" })?;
+            let right = picked == *answer;
             verdict(term, right)?;
             let truth = if *answer { "True" } else { "False" };
             term.say(&format!("Answer: {truth}"))?;
