@@ -7,8 +7,10 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 
 use super::Context;
+use super::answer;
 use crate::deck::{Content, cloze};
-use crate::quiz::{Match, judge_choice, judge_typed};
+use crate::quiz::exam::judge;
+use crate::quiz::{Match, Question};
 use crate::sched::{Grade, Quality, StudyDay};
 use crate::session::{Allowance, End, Item, Session, Summary, plan};
 use crate::store::{Mode, Store, User};
@@ -96,7 +98,7 @@ pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
     };
     let start = clock.now();
     let today = start.study_day(user.rollover);
-    let items = items(&store, &user, args)?;
+    let items = study_items(&store, &user, args.deck.as_deref(), &args.areas)?;
     let counts = store.day_counts(user.id, today)?;
     let allowance = Allowance {
         reviews: (user.reviews_per_day as usize).saturating_sub(counts.reviews),
@@ -163,29 +165,33 @@ fn say(term: &mut Terminal, text: &str) -> Result<()> {
     term.say(text).map_err(Error::Output)
 }
 
-/// The cards this drill may show, checked against the deck and area flags.
-fn items(store: &Store, user: &User, args: &DrillArgs) -> Result<Vec<Item>> {
-    if let Some(deck) = &args.deck {
+/// The active cards of the chosen deck and areas, with the user's state;
+/// an unknown deck or area is an error naming what there is.
+pub(super) fn study_items(
+    store: &Store,
+    user: &User,
+    deck: Option<&str>,
+    areas: &[String],
+) -> Result<Vec<Item>> {
+    if let Some(deck) = deck {
         if store.deck_version(deck)?.is_none() {
-            return Err(Error::UnknownDeck(deck.clone()));
+            return Err(Error::UnknownDeck(deck.to_string()));
         }
     }
-    let cards = store.study_cards(user.id, args.deck.as_deref())?;
+    let cards = store.study_cards(user.id, deck)?;
     let known: HashSet<&str> = cards.iter().map(|c| c.card.area.as_str()).collect();
-    if let Some(area) = args.areas.iter().find(|a| !known.contains(a.as_str())) {
+    if let Some(area) = areas.iter().find(|a| !known.contains(a.as_str())) {
         let mut ids: Vec<&str> = known.into_iter().collect();
         ids.sort_unstable();
+        let within = deck.map_or("the installed decks".to_string(), |d| format!("deck {d}"));
         return Err(Error::Usage(format!(
-            "no area {area:?} in {} (areas: {})",
-            args.deck
-                .as_deref()
-                .map_or("the installed decks".to_string(), |d| format!("deck {d}")),
+            "no area {area:?} in {within} (areas: {})",
             ids.join(", ")
         )));
     }
     Ok(cards
         .into_iter()
-        .filter(|c| args.areas.is_empty() || args.areas.contains(&c.card.area))
+        .filter(|c| areas.is_empty() || areas.contains(&c.card.area))
         .map(|c| Item {
             key: c.key,
             card: c.card,
@@ -197,7 +203,7 @@ fn items(store: &Store, user: &User, args: &DrillArgs) -> Result<Vec<Item>> {
 }
 
 /// One order of same-day cards per user and day, when no seed is given.
-fn day_seed(user: &str, day: StudyDay) -> u64 {
+pub(super) fn day_seed(user: &str, day: StudyDay) -> u64 {
     format!("{user}/{day}")
         .bytes()
         .fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -207,7 +213,7 @@ fn day_seed(user: &str, day: StudyDay) -> u64 {
 
 /// Shows one card and takes its grade; `None` when the input ends.
 fn ask(term: &mut Terminal, item: &Item, scale: Scale) -> std::io::Result<Option<Quality>> {
-    let proposed = match &item.card.content {
+    let question = match &item.card.content {
         Content::Basic { front, back } => {
             return reveal_and_grade(term, front, back, scale);
         }
@@ -216,103 +222,22 @@ fn ask(term: &mut Terminal, item: &Item, scale: Scale) -> std::io::Result<Option
             let (prompt, filled) = (cloze::prompt(&segments), cloze::filled(&segments));
             return reveal_and_grade(term, &prompt, &filled, scale);
         }
-        Content::Typed {
-            question,
-            answer,
-            accept,
-        } => {
-            term.say(&term.styled(question, Style::Bold))?;
-            let Some(given) = term.ask_line("Your answer (Enter when done):")? else {
-                return Ok(None);
-            };
-            let verdict = judge_typed(&given, answer, accept);
-            let (mark, style, q) = match verdict {
-                Match::Exact => ("right", Style::Good, 4),
-                Match::Close => ("close: a small typo", Style::Warn, 3),
-                Match::Wrong => ("not quite", Style::Bad, 1),
-            };
-            term.say(&term.styled(mark, style))?;
-            term.say(&format!("Answer: {answer}"))?;
-            q
-        }
-        Content::Choice {
-            question,
-            options,
-            answer,
-        } => {
-            term.say(&term.styled(question, Style::Bold))?;
-            let letters: Vec<char> = ('a'..='h').take(options.len()).collect();
-            for (letter, option) in letters.iter().zip(options) {
-                term.say(&format!("  {letter}) {option}"))?;
-            }
-            let pick = |s: &str| -> Option<Vec<usize>> {
-                let picked: Option<Vec<usize>> = s
-                    .chars()
-                    .filter(|c| !c.is_whitespace() && *c != ',')
-                    .map(|c| letters.iter().position(|l| *l == c.to_ascii_lowercase()))
-                    .collect();
-                picked.filter(|p| !p.is_empty())
-            };
-            let got = if answer.len() > 1 {
-                let help = format!(
-                    "Pick every right one: letters, e.g. {}{}",
-                    letters[0], letters[1]
-                );
-                loop {
-                    let Some(line) = term.ask_line(&help)? else {
-                        return Ok(None);
-                    };
-                    if let Some(p) = pick(&line) {
-                        break p;
-                    }
-                }
-            } else {
-                let help = format!(
-                    "Pick one: {}",
-                    letters
-                        .iter()
-                        .map(char::to_string)
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                );
-                let Some(key) = term.ask(&help, |k| k.chars().count() == 1 && pick(k).is_some())?
-                else {
-                    return Ok(None);
-                };
-                pick(&key).unwrap_or_default()
-            };
-            for i in &got {
-                term.say(&format!("→ {}) {}", letters[*i], options[*i]))?;
-            }
-            let right = judge_choice(&got, options, answer);
-            verdict(term, right)?;
-            term.say(&format!("Answer: {}", answer.join("; ")))?;
-            if right { 4 } else { 1 }
-        }
-        Content::TrueFalse {
-            statement,
-            answer,
-            explanation,
-        } => {
-            term.say(&term.styled(statement, Style::Bold))?;
-            let Some(key) =
-                term.ask("t true · f false", |k| matches!(k, "t" | "f" | "T" | "F"))?
-            else {
-                return Ok(None);
-            };
-            let picked = key.eq_ignore_ascii_case("t");
-            term.say(if picked { "→ true" } else { "→ false" })?;
-            let right = picked == *answer;
-            verdict(term, right)?;
-            let truth = if *answer { "True" } else { "False" };
-            term.say(&format!("Answer: {truth}"))?;
-            if let Some(e) = explanation {
-                term.say(e)?;
-            }
-            if right { 4 } else { 1 }
-        }
+        _ => match Question::of_card(&item.card) {
+            Some(q) => q,
+            None => return Ok(None),
+        },
     };
-    let proposed = Quality::ALL[proposed];
+    let Some(given) = answer::ask(term, &question)? else {
+        return Ok(None);
+    };
+    let verdict = judge(&question, &given);
+    answer::feedback(term, &question, verdict)?;
+    // Right is Good, a typo Hard, wrong Again; the learner may differ.
+    let proposed = Quality::ALL[match verdict {
+        Match::Exact => 4,
+        Match::Close => 3,
+        Match::Wrong => 1,
+    }];
     let help = format!("Enter: {} · or {}", scale.name(proposed), scale.help());
     let Some(key) = term.ask(&help, |k| k.is_empty() || scale.parse(k).is_some())? else {
         return Ok(None);
@@ -322,14 +247,6 @@ fn ask(term: &mut Terminal, item: &Item, scale: Scale) -> std::io::Result<Option
     } else {
         scale.parse(&key).unwrap_or(proposed)
     }))
-}
-
-fn verdict(term: &mut Terminal, right: bool) -> std::io::Result<()> {
-    if right {
-        term.say(&term.styled("right", Style::Good))
-    } else {
-        term.say(&term.styled("not quite", Style::Bad))
-    }
 }
 
 /// A self-graded card: the prompt, Enter to reveal, the answer, a grade.
@@ -414,7 +331,7 @@ fn report(
     say(term, &out.join("\n"))
 }
 
-fn plural(n: usize, what: &str) -> String {
+pub(super) fn plural(n: usize, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
     } else {

@@ -6,12 +6,15 @@
 //! that reads the environment or prints. Handlers parse arguments, call
 //! the library and render what comes back; the rules live elsewhere.
 
+mod answer;
 mod check;
 mod clock;
 mod context;
 mod deck;
 mod drill;
+mod exam;
 mod history;
+mod quiz;
 mod status;
 mod user;
 
@@ -46,6 +49,10 @@ struct Cli {
 enum Command {
     /// Today's due cards, then new ones, within the daily limits.
     Drill(drill::DrillArgs),
+    /// Questions graded for you, from any card, that feed the scheduler.
+    Quiz(quiz::QuizArgs),
+    /// A timed mock exam scored by skill area; it does not reschedule.
+    Exam(exam::ExamArgs),
     /// What is due today, per area, and the streak.
     Status(status::StatusArgs),
     /// Check, import, install and manage decks.
@@ -91,6 +98,8 @@ where
     let ctx = Context::new(cli.user, cli.db);
     match cli.command {
         Command::Drill(args) => drill::run(&ctx, &args),
+        Command::Quiz(args) => quiz::run(&ctx, &args),
+        Command::Exam(args) => exam::run(&ctx, &args),
         Command::Status(args) => status::run(&ctx, &args),
         Command::Deck(command) => deck::run(&ctx, command),
         Command::User(command) => user::run(&ctx, command),

@@ -9,6 +9,7 @@
 
 mod check;
 mod decks;
+mod exams;
 mod history;
 mod reviews;
 mod sessions;
@@ -22,6 +23,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use check::{CheckReport, Mismatch};
 pub use decks::{DeckSummary, InstallReport, InstalledDeck};
+pub use exams::{ExamAnswer, ExamAttempt, ExamRecord};
 pub use history::{HistoryRow, ImportReport};
 pub use reviews::{CardKey, Mode, Recorded};
 pub use sessions::{DayCounts, StudyCard};
@@ -31,6 +33,7 @@ pub use users::{Setting, User, UserSummary, valid_user_name};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_sessions.sql"),
+    include_str!("migrations/0003_exams.sql"),
 ];
 
 /// The schema version this build writes.

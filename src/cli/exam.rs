@@ -1,0 +1,316 @@
+//! `recall exam`: a timed mock exam, scored by skill area, that never
+//! changes a card's schedule; `--history` shows past attempts.
+
+use std::process::ExitCode;
+
+use chrono::Duration;
+use clap::Args;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+
+use super::Context;
+use super::answer;
+use super::drill::{day_seed, plural, study_items};
+use super::quiz::Pools;
+use crate::quiz::exam::{Exam, ExamQuestion, allocate, percent};
+use crate::quiz::{Form, Match, build};
+use crate::sched::Quality;
+use crate::session::Item;
+use crate::store::{ExamAnswer, ExamRecord, Mode, Store, User};
+use crate::term::{Align, Style, Terminal, table};
+use crate::{Error, Result};
+
+#[derive(Debug, Args)]
+pub(super) struct ExamArgs {
+    /// The deck to be examined on (needed when several are installed).
+    #[arg(long, value_name = "ID")]
+    deck: Option<String>,
+    /// How many questions.
+    #[arg(long, default_value_t = 40)]
+    questions: usize,
+    /// Time allowed [default: one minute a question]
+    #[arg(long, value_name = "M")]
+    minutes: Option<u32>,
+    /// The score needed to pass, in percent.
+    #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pass_mark: u32,
+    /// Fixes the questions and their order (default: one per user and day).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// List past attempts with the score trend per area instead.
+    #[arg(long)]
+    history: bool,
+}
+
+/// The questions of an exam on `deck`: each area's share of `n` by weight,
+/// cards drawn by the seeded rng, every question graded automatically.
+pub(super) fn assemble(
+    items: Vec<Item>,
+    areas: &[(String, Option<f64>)],
+    n: usize,
+    seed: u64,
+) -> Vec<ExamQuestion> {
+    let pools = Pools::new(&items);
+    let mut rng = StdRng::seed_from_u64(seed);
+    let forms = [Form::Choice, Form::TrueFalse, Form::Typed, Form::Cloze];
+    let by_area: Vec<Vec<&Item>> = areas
+        .iter()
+        .map(|(id, _)| items.iter().filter(|i| i.card.area == *id).collect())
+        .collect();
+    let weights: Vec<f64> = areas.iter().map(|(_, w)| w.unwrap_or(1.0)).collect();
+    let available: Vec<usize> = by_area.iter().map(Vec::len).collect();
+    let counts = allocate(&weights, &available, n);
+    let mut out = Vec::new();
+    for (mut cards, count) in by_area.into_iter().zip(counts) {
+        cards.shuffle(&mut rng);
+        let mut taken = 0;
+        for item in cards {
+            if taken == count {
+                break;
+            }
+            let pool = pools.pool(&item.key.deck);
+            if let Some(question) = build(&item.card, &pool, &forms, &mut rng) {
+                out.push(ExamQuestion {
+                    key: item.key.clone(),
+                    area: item.card.area.clone(),
+                    area_name: item.area_name.clone(),
+                    question,
+                });
+                taken += 1;
+            }
+        }
+    }
+    out.shuffle(&mut rng);
+    out
+}
+
+pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
+    let clock = ctx.clock()?;
+    let mut store = ctx.store()?;
+    let user = ctx.user(&store)?;
+    if args.history {
+        return history(&store, &user);
+    }
+    let deck = match &args.deck {
+        Some(d) => d.clone(),
+        None => {
+            let today = clock.now().study_day(user.rollover);
+            let decks = store.decks(None, today)?;
+            match decks.as_slice() {
+                [one] => one.id.clone(),
+                _ => {
+                    return Err(Error::Usage(
+                        "several decks are installed: choose one with --deck ID".to_string(),
+                    ));
+                }
+            }
+        }
+    };
+    let start = clock.now();
+    let today = start.study_day(user.rollover);
+    let installed = store
+        .installed_deck(&deck, None, today)?
+        .ok_or_else(|| Error::UnknownDeck(deck.clone()))?;
+    let areas: Vec<(String, Option<f64>)> = installed
+        .areas
+        .iter()
+        .map(|(a, _)| (a.id.clone(), a.weight))
+        .collect();
+    let seed = args.seed.unwrap_or_else(|| day_seed(&user.name, today));
+    let items = study_items(&store, &user, Some(&deck), &[])?;
+    let questions = assemble(items, &areas, args.questions, seed);
+    let minutes = args
+        .minutes
+        .unwrap_or(u32::try_from(questions.len()).unwrap_or(u32::MAX));
+    let deadline = start.utc() + Duration::minutes(i64::from(minutes));
+    let mut exam = Exam::new(questions, Some(deadline));
+    let mut term = Terminal::open().map_err(Error::Output)?;
+    let total = exam.questions().len();
+    while let Some(i) = exam.next(clock.now().utc()) {
+        let q = exam.questions()[i].clone();
+        term.clear().map_err(Error::Output)?;
+        let left = (deadline - clock.now().utc()).num_seconds().max(0);
+        let progress = format!(
+            "question {}/{total} · {}:{:02} left",
+            i + 1,
+            left / 60,
+            left % 60
+        );
+        let progress = term.styled(&progress, Style::Dim);
+        term.say(&progress).map_err(Error::Output)?;
+        let shown = clock.now().utc();
+        let Some(given) = answer::ask(&mut term, &q.question).map_err(Error::Output)? else {
+            exam.stop();
+            break;
+        };
+        let verdict = exam.answer(given);
+        // An exam answer is logged, never rescheduled.
+        let quality = Quality::ALL[if verdict == Match::Wrong { 1 } else { 4 }];
+        let at = clock.now().utc();
+        let ms = u32::try_from((at - shown).num_milliseconds()).ok();
+        store.record_review(user.id, &q.key, quality, Mode::Exam, at, today, ms)?;
+    }
+    let end = clock.now().utc();
+    let record = ExamRecord {
+        deck: deck.clone(),
+        started: start.utc(),
+        ended: end,
+        seed,
+        pass_mark: args.pass_mark,
+        timed_out: exam.timed_out(),
+        answers: exam
+            .questions()
+            .iter()
+            .zip(exam.answers())
+            .enumerate()
+            .map(|(i, (q, a))| ExamAnswer {
+                card: q.key.card.clone(),
+                area: q.area.clone(),
+                area_name: q.area_name.clone(),
+                question: q.question.prompt().to_string(),
+                solution: q.question.solution(),
+                given: a.as_ref().map(|(g, _)| g.describe(&q.question)),
+                correct: exam.correct(i),
+            })
+            .collect(),
+    };
+    store.record_exam(user.id, &record)?;
+    term.clear().map_err(Error::Output)?;
+    term.say(&report(
+        &exam,
+        args.pass_mark,
+        (end - start.utc()).num_minutes(),
+    ))
+    .map_err(Error::Output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The score, pass or fail, each area weakest first, and what was missed.
+fn report(exam: &Exam, pass_mark: u32, minutes: i64) -> String {
+    let (correct, total) = exam.score();
+    let score = percent(correct, total);
+    let verdict = if score >= pass_mark as usize {
+        "PASS"
+    } else {
+        "FAIL"
+    };
+    let mut out = vec![format!(
+        "Score: {correct}/{total} ({score}%) · {verdict} (pass mark {pass_mark}%) · {minutes} min"
+    )];
+    if exam.timed_out() {
+        let unanswered = exam.answers().iter().filter(|a| a.is_none()).count();
+        out.push(format!(
+            "Time ran out: {} unanswered, counted wrong.",
+            plural(unanswered, "question")
+        ));
+    }
+    out.push(String::new());
+    let rows: Vec<Vec<String>> = exam
+        .areas()
+        .iter()
+        .map(|a| {
+            vec![
+                a.area_name.clone(),
+                format!("{}/{}", a.correct, a.total),
+                format!("{}%", a.percent()),
+            ]
+        })
+        .collect();
+    out.push(
+        table(
+            &["area (weakest first)", "right", "score"],
+            &[Align::Left, Align::Right, Align::Right],
+            &rows,
+        )
+        .trim_end()
+        .to_string(),
+    );
+    let missed: Vec<usize> = (0..total).filter(|i| !exam.correct(*i)).collect();
+    if !missed.is_empty() {
+        out.push(String::new());
+        out.push("Missed:".to_string());
+        for i in missed {
+            let q = &exam.questions()[i];
+            let given = exam.answers()[i]
+                .as_ref()
+                .map_or("no answer".to_string(), |(g, _)| g.describe(&q.question));
+            out.push(format!(
+                "{}. {}",
+                i + 1,
+                q.question.prompt().replace('\n', " ")
+            ));
+            out.push(format!(
+                "   yours: {given} · right: {}",
+                q.question.solution()
+            ));
+        }
+    }
+    out.join("\n")
+}
+
+fn history(store: &Store, user: &User) -> Result<ExitCode> {
+    let attempts = store.exams(user.id)?;
+    if attempts.is_empty() {
+        println!("No exam yet: `recall exam` starts one.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = attempts
+        .iter()
+        .enumerate()
+        .map(|(n, a)| {
+            let score = percent(a.correct, a.questions);
+            let verdict = if score >= a.pass_mark as usize {
+                "pass"
+            } else {
+                "fail"
+            };
+            vec![
+                (n + 1).to_string(),
+                a.started_at.get(..10).unwrap_or(&a.started_at).to_string(),
+                a.deck.clone(),
+                format!("{}/{}", a.correct, a.questions),
+                format!("{score}%"),
+                verdict.to_string(),
+                format!("{} min", a.minutes),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        table(
+            &["#", "date", "deck", "right", "score", "result", "time"],
+            &[
+                Align::Right,
+                Align::Left,
+                Align::Left,
+                Align::Right,
+                Align::Right,
+                Align::Left,
+                Align::Right
+            ],
+            &rows
+        )
+    );
+    // Each area's score in every attempt that asked about it, oldest first.
+    let mut trend: Vec<(String, Vec<String>)> = Vec::new();
+    for a in &attempts {
+        for (_, name, correct, total) in &a.areas {
+            let s = format!("{}%", percent(*correct, *total));
+            match trend.iter_mut().find(|(n, _)| n == name) {
+                Some((_, scores)) => scores.push(s),
+                None => trend.push((name.clone(), vec![s])),
+            }
+        }
+    }
+    println!("\nScore per area, oldest attempt first:");
+    let width = trend
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (name, scores) in trend {
+        println!("  {name:width$}  {}", scores.join(" → "));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,230 @@
+//! `recall quiz`: questions built from any card, graded for the learner,
+//! rescheduling each card exactly as a drill answer would.
+//!
+//! Grading to SM-2: right -> 4; right and marked easy -> 5; a typed answer
+//! with a small typo -> 3; wrong -> 1.
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+
+use clap::Args;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::Context;
+use super::answer;
+use super::drill::{day_seed, plural, study_items};
+use crate::deck::Card;
+use crate::quiz::exam::{judge, percent};
+use crate::quiz::{Form, Match, Pool, Question, build};
+use crate::sched::{Quality, StudyDay};
+use crate::session::Item;
+use crate::store::Mode;
+use crate::term::{Style, Terminal};
+use crate::{Error, Result};
+
+#[derive(Debug, Args)]
+pub(super) struct QuizArgs {
+    /// Only this installed deck.
+    #[arg(long, value_name = "ID")]
+    deck: Option<String>,
+    /// Only these areas (repeat the flag for several).
+    #[arg(long = "area", value_name = "ID")]
+    areas: Vec<String>,
+    /// How many questions.
+    #[arg(long, default_value_t = 10)]
+    count: usize,
+    /// Question kinds to ask, comma-separated: choice, truefalse, typed,
+    /// cloze [default: all]
+    #[arg(long, value_delimiter = ',', value_parser = parse_form)]
+    kinds: Vec<Form>,
+    /// Fixes the questions and their option order (default: one per user
+    /// and day).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+fn parse_form(s: &str) -> std::result::Result<Form, String> {
+    Form::from_name(s.trim())
+        .ok_or_else(|| format!("unknown kind {s:?}: use choice, truefalse, typed or cloze"))
+}
+
+/// Due cards first (most overdue first), then the weakest learned ones
+/// (lowest E-Factor, then most lapses), then new ones in deck order.
+pub(super) fn quiz_order(items: Vec<Item>, today: StudyDay) -> Vec<Item> {
+    let (mut due, rest): (Vec<Item>, Vec<Item>) = items
+        .into_iter()
+        .partition(|i| i.state.due.is_some_and(|d| d <= today));
+    due.sort_by_key(|i| i.state.due);
+    let (mut weak, new): (Vec<Item>, Vec<Item>) = rest.into_iter().partition(|i| !i.state.is_new());
+    weak.sort_by(|a, b| {
+        (a.state.ease, std::cmp::Reverse(a.state.lapses))
+            .cmp(&(b.state.ease, std::cmp::Reverse(b.state.lapses)))
+    });
+    due.extend(weak);
+    due.extend(new);
+    due
+}
+
+/// Each deck's cards and skill areas, for building questions.
+pub(super) struct Pools {
+    cards: HashMap<String, Vec<Card>>,
+    skills: HashMap<String, Vec<(String, String)>>,
+}
+
+impl Pools {
+    pub fn new(items: &[Item]) -> Pools {
+        let mut cards: HashMap<String, Vec<Card>> = HashMap::new();
+        let mut skills: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for item in items {
+            cards
+                .entry(item.key.deck.clone())
+                .or_default()
+                .push(item.card.clone());
+            // An area with a practice card is a skill a practice can develop.
+            if item.card.tags.iter().any(|t| t == "practice") {
+                let list = skills.entry(item.key.deck.clone()).or_default();
+                if !list.iter().any(|(id, _)| *id == item.card.area) {
+                    list.push((item.card.area.clone(), item.area_name.clone()));
+                }
+            }
+        }
+        Pools { cards, skills }
+    }
+
+    pub fn pool(&self, deck: &str) -> Pool<'_> {
+        Pool {
+            cards: self.cards.get(deck).map_or(&[], Vec::as_slice),
+            skills: self.skills.get(deck).map_or(&[], Vec::as_slice),
+        }
+    }
+}
+
+/// Builds up to `count` questions from `items` in order, skipping cards
+/// no allowed form suits.
+pub(super) fn questions(
+    items: Vec<Item>,
+    forms: &[Form],
+    count: usize,
+    seed: u64,
+) -> Vec<(Item, Question)> {
+    let pools = Pools::new(&items);
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut out = Vec::new();
+    for item in items {
+        if out.len() == count {
+            break;
+        }
+        if let Some(q) = build(&item.card, &pools.pool(&item.key.deck), forms, &mut rng) {
+            out.push((item, q));
+        }
+    }
+    out
+}
+
+pub(super) fn run(ctx: &Context, args: &QuizArgs) -> Result<ExitCode> {
+    let clock = ctx.clock()?;
+    let mut store = ctx.store()?;
+    let user = ctx.user(&store)?;
+    let today = clock.now().study_day(user.rollover);
+    let items = study_items(&store, &user, args.deck.as_deref(), &args.areas)?;
+    let forms = if args.kinds.is_empty() {
+        Form::ALL.to_vec()
+    } else {
+        args.kinds.clone()
+    };
+    let seed = args.seed.unwrap_or_else(|| day_seed(&user.name, today));
+    let asked = questions(quiz_order(items, today), &forms, args.count, seed);
+    let mut term = Terminal::open().map_err(Error::Output)?;
+    let mut results: Vec<(String, bool)> = Vec::new();
+    let total = asked.len();
+    for (n, (item, question)) in asked.into_iter().enumerate() {
+        term.clear().map_err(Error::Output)?;
+        let progress = term.styled(
+            &format!("quiz {}/{total} · {}", n + 1, item.area_name),
+            Style::Dim,
+        );
+        term.say(&progress).map_err(Error::Output)?;
+        let shown = clock.now().utc();
+        let Some(given) = answer::ask(&mut term, &question).map_err(Error::Output)? else {
+            break;
+        };
+        let verdict = judge(&question, &given);
+        answer::feedback(&mut term, &question, verdict).map_err(Error::Output)?;
+        let quality = match verdict {
+            Match::Wrong => 1,
+            Match::Close => 3,
+            Match::Exact => {
+                let easy = |k: &str| k.is_empty() || k.eq_ignore_ascii_case("e");
+                match term
+                    .ask("Enter: next · e: that was easy", easy)
+                    .map_err(Error::Output)?
+                {
+                    Some(k) if k.eq_ignore_ascii_case("e") => 5,
+                    Some(_) => 4,
+                    None => {
+                        // The answer was given: keep it before stopping.
+                        record(ctx, &mut store, &user, &item, Quality::ALL[4], shown, today)?;
+                        results.push((item.area_name.clone(), true));
+                        break;
+                    }
+                }
+            }
+        };
+        record(
+            ctx,
+            &mut store,
+            &user,
+            &item,
+            Quality::ALL[quality],
+            shown,
+            today,
+        )?;
+        results.push((item.area_name.clone(), verdict != Match::Wrong));
+    }
+    term.clear().map_err(Error::Output)?;
+    let right = results.iter().filter(|(_, r)| *r).count();
+    let mut out = vec![format!(
+        "{} answered, {} right ({}%)",
+        plural(results.len(), "question"),
+        right,
+        percent(right, results.len())
+    )];
+    if results.len() < total {
+        out[0].insert_str(0, "Stopped; every answer so far is saved. ");
+    }
+    if total == 0 {
+        out = vec!["No card here can make a question of the kinds asked for.".to_string()];
+    }
+    let mut areas: Vec<(String, usize, usize)> = Vec::new();
+    for (area, ok) in &results {
+        match areas.iter_mut().find(|a| a.0 == *area) {
+            Some(a) => {
+                a.1 += 1;
+                a.2 += usize::from(*ok);
+            }
+            None => areas.push((area.clone(), 1, usize::from(*ok))),
+        }
+    }
+    let width = areas.iter().map(|a| a.0.chars().count()).max().unwrap_or(0);
+    for (area, asked, ok) in areas {
+        out.push(format!("  {area:width$}  {ok}/{asked}"));
+    }
+    term.say(&out.join("\n")).map_err(Error::Output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn record(
+    ctx: &Context,
+    store: &mut crate::store::Store,
+    user: &crate::store::User,
+    item: &Item,
+    quality: Quality,
+    shown: chrono::DateTime<chrono::Utc>,
+    today: StudyDay,
+) -> Result<()> {
+    let at = ctx.clock()?.now().utc();
+    let ms = u32::try_from((at - shown).num_milliseconds()).ok();
+    store.record_review(user.id, &item.key, quality, Mode::Quiz, at, today, ms)?;
+    Ok(())
+}

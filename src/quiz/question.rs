@@ -1,0 +1,378 @@
+//! Questions built from cards of any kind, for quizzes and exams: a basic
+//! card becomes multiple choice (its back among three other backs) or a
+//! true/false pairing; a cloze becomes a typed blank or a choice among
+//! plausible fills; a practice card may become "Which skill does this
+//! practice develop?"; choice, true/false and typed cards stay as they are,
+//! with their options shuffled. Every choice is made by the seeded `rng`.
+
+use rand::Rng;
+use rand::seq::{IndexedRandom, SliceRandom};
+
+use super::matching::normalize;
+use crate::deck::{Card, Content, cloze};
+
+/// What a question asks, and what is right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// Pick the right option (or every right one).
+    Choice {
+        prompt: String,
+        options: Vec<String>,
+        /// Indexes of the right options.
+        right: Vec<usize>,
+    },
+    TrueFalse {
+        statement: String,
+        answer: bool,
+        explanation: Option<String>,
+    },
+    Typed {
+        prompt: String,
+        answer: String,
+        accept: Vec<String>,
+    },
+}
+
+impl Question {
+    /// The right answer, as shown after the question.
+    pub fn solution(&self) -> String {
+        match self {
+            Question::Choice { options, right, .. } => right
+                .iter()
+                .filter_map(|i| options.get(*i).cloned())
+                .collect::<Vec<_>>()
+                .join("; "),
+            Question::TrueFalse { answer, .. } => {
+                if *answer { "True" } else { "False" }.to_string()
+            }
+            Question::Typed { answer, .. } => answer.clone(),
+        }
+    }
+
+    /// The card's own question, options in file order, for the kinds that
+    /// are graded automatically (choice, true/false, typed).
+    pub fn of_card(card: &Card) -> Option<Question> {
+        match &card.content {
+            Content::Choice {
+                question,
+                options,
+                answer,
+            } => Some(Question::Choice {
+                prompt: question.clone(),
+                right: indexes(options, answer),
+                options: options.clone(),
+            }),
+            Content::TrueFalse {
+                statement,
+                answer,
+                explanation,
+            } => Some(Question::TrueFalse {
+                statement: statement.clone(),
+                answer: *answer,
+                explanation: explanation.clone(),
+            }),
+            Content::Typed {
+                question,
+                answer,
+                accept,
+            } => Some(Question::Typed {
+                prompt: question.clone(),
+                answer: answer.clone(),
+                accept: accept.clone(),
+            }),
+            Content::Basic { .. } | Content::Cloze { .. } => None,
+        }
+    }
+
+    /// The first line a learner sees.
+    pub fn prompt(&self) -> &str {
+        match self {
+            Question::Choice { prompt, .. } | Question::Typed { prompt, .. } => prompt,
+            Question::TrueFalse { statement, .. } => statement,
+        }
+    }
+}
+
+/// The forms a question can take, as `--kinds` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Form {
+    Choice,
+    TrueFalse,
+    Typed,
+    /// A typed blank in a cloze text.
+    Cloze,
+}
+
+impl Form {
+    pub const ALL: [Form; 4] = [Form::Choice, Form::TrueFalse, Form::Typed, Form::Cloze];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Form::Choice => "choice",
+            Form::TrueFalse => "truefalse",
+            Form::Typed => "typed",
+            Form::Cloze => "cloze",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Form> {
+        Form::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// Everything a question may borrow from: the deck's cards and its skill
+/// area names (for "which skill" questions).
+pub struct Pool<'d> {
+    pub cards: &'d [Card],
+    /// Area id and name of every area a practice can belong to.
+    pub skills: &'d [(String, String)],
+}
+
+/// Builds a question from `card` in one of `forms`, or `None` if no form
+/// allowed suits the card (a basic card with too few other backs to
+/// choose from, say).
+pub fn build(card: &Card, pool: &Pool<'_>, forms: &[Form], rng: &mut impl Rng) -> Option<Question> {
+    let mut candidates = candidates(card, pool, forms, rng);
+    candidates.shuffle(rng);
+    candidates.into_iter().next()
+}
+
+fn candidates(card: &Card, pool: &Pool<'_>, forms: &[Form], rng: &mut impl Rng) -> Vec<Question> {
+    let allowed = |f: Form| forms.contains(&f);
+    let mut out = Vec::new();
+    if allowed(Form::Choice) && is_practice(card) {
+        out.extend(which_skill(card, pool, rng));
+    }
+    match &card.content {
+        Content::Basic { front, back } => {
+            if allowed(Form::Choice) {
+                let others = others(card, pool, |c| match &c.content {
+                    Content::Basic { back, .. } => Some(back.clone()),
+                    _ => None,
+                });
+                out.extend(choice(front, back, &others, rng));
+            }
+            if allowed(Form::TrueFalse) {
+                out.extend(pairing(card, front, back, pool, rng));
+            }
+            if allowed(Form::Typed) && back.split_whitespace().count() <= 4 {
+                out.push(Question::Typed {
+                    prompt: front.clone(),
+                    answer: back.trim_end_matches('.').to_string(),
+                    accept: Vec::new(),
+                });
+            }
+        }
+        Content::Cloze { text } => {
+            let segments = cloze::parse(text).unwrap_or_default();
+            let gaps = cloze::answers(&segments);
+            if let Some(&gap) = gaps.choose(rng) {
+                let prompt = blank_one(&segments, gap);
+                if allowed(Form::Cloze) {
+                    out.push(Question::Typed {
+                        prompt: prompt.clone(),
+                        answer: gap.to_string(),
+                        accept: Vec::new(),
+                    });
+                }
+                if allowed(Form::Choice) {
+                    let fills = others(card, pool, |c| match &c.content {
+                        Content::Cloze { text } => {
+                            let s = cloze::parse(text).unwrap_or_default();
+                            cloze::answers(&s).first().map(|a| (*a).to_string())
+                        }
+                        _ => None,
+                    });
+                    out.extend(choice(&prompt, gap, &fills, rng));
+                }
+            }
+        }
+        Content::Choice {
+            question,
+            options,
+            answer,
+        } => {
+            if allowed(Form::Choice) {
+                let mut options = options.clone();
+                options.shuffle(rng);
+                let right = indexes(&options, answer);
+                out.push(Question::Choice {
+                    prompt: question.clone(),
+                    options,
+                    right,
+                });
+            }
+        }
+        Content::TrueFalse {
+            statement,
+            answer,
+            explanation,
+        } => {
+            if allowed(Form::TrueFalse) {
+                out.push(Question::TrueFalse {
+                    statement: statement.clone(),
+                    answer: *answer,
+                    explanation: explanation.clone(),
+                });
+            }
+        }
+        Content::Typed {
+            question,
+            answer,
+            accept,
+        } => {
+            if allowed(Form::Typed) {
+                out.push(Question::Typed {
+                    prompt: question.clone(),
+                    answer: answer.clone(),
+                    accept: accept.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A practice card that is not itself a "which skill" question.
+fn is_practice(card: &Card) -> bool {
+    card.tags.iter().any(|t| t == "practice") && !card.tags.iter().any(|t| t == "which-skill")
+}
+
+/// "Which skill does this practice develop?" with four skill names.
+fn which_skill(card: &Card, pool: &Pool<'_>, rng: &mut impl Rng) -> Option<Question> {
+    let right = pool.skills.iter().find(|(id, _)| *id == card.area)?;
+    let practice = match &card.content {
+        Content::Cloze { text } => cloze::filled(&cloze::parse(text).ok()?),
+        Content::Basic { front, back } => format!("{front} {back}"),
+        Content::Typed {
+            question, answer, ..
+        } => format!("{question} {answer}"),
+        _ => return None,
+    };
+    let others: Vec<String> = pool
+        .skills
+        .iter()
+        .filter(|(id, _)| *id != card.area)
+        .map(|(_, name)| name.clone())
+        .collect();
+    choice(
+        &format!("Which skill does this practice develop? {practice}"),
+        &right.1,
+        &others,
+        rng,
+    )
+}
+
+/// Candidate wrong answers from the deck's other cards: those of the same
+/// area first, then the rest, each once, none equal to another.
+fn others(card: &Card, pool: &Pool<'_>, value: impl Fn(&Card) -> Option<String>) -> Vec<String> {
+    let mut same: Vec<String> = Vec::new();
+    let mut rest: Vec<String> = Vec::new();
+    for other in pool.cards.iter().filter(|c| c.id != card.id) {
+        if let Some(v) = value(other) {
+            if other.area == card.area {
+                same.push(v);
+            } else {
+                rest.push(v);
+            }
+        }
+    }
+    same.extend(rest);
+    same
+}
+
+/// Multiple choice: the right answer and three distractors, preferring
+/// the first candidates (same area), never one that reads like the answer
+/// or like another option; shuffled. `None` if three cannot be found.
+fn choice(
+    prompt: &str,
+    answer: &str,
+    candidates: &[String],
+    rng: &mut impl Rng,
+) -> Option<Question> {
+    let mut options = vec![answer.to_string()];
+    let mut seen = vec![normalize(answer)];
+    // Shuffle within the preferred and the rest separately would need the
+    // split; shuffling a window keeps same-area distractors first while
+    // varying which of them are used.
+    let mut pool: Vec<&String> = candidates.iter().collect();
+    let split = pool.len().min(8);
+    pool[..split].shuffle(rng);
+    for c in pool {
+        let n = normalize(c);
+        if n.is_empty() || seen.contains(&n) {
+            continue;
+        }
+        seen.push(n);
+        options.push(c.clone());
+        if options.len() == 4 {
+            break;
+        }
+    }
+    if options.len() < 4 {
+        return None;
+    }
+    options.shuffle(rng);
+    let right = indexes(&options, &[answer.to_string()]);
+    Some(Question::Choice {
+        prompt: prompt.to_string(),
+        options,
+        right,
+    })
+}
+
+/// A true/false pairing of a card's front with its own back or another
+/// card's, chosen by the rng.
+fn pairing(
+    card: &Card,
+    front: &str,
+    back: &str,
+    pool: &Pool<'_>,
+    rng: &mut impl Rng,
+) -> Option<Question> {
+    let backs = others(card, pool, |c| match &c.content {
+        Content::Basic { back, .. } => Some(back.clone()),
+        _ => None,
+    });
+    let wrong = backs
+        .iter()
+        .take(8)
+        .filter(|b| normalize(b) != normalize(back))
+        .collect::<Vec<_>>()
+        .choose(rng)
+        .map(|b| (*b).clone());
+    let (shown, answer) = match wrong {
+        Some(w) if rng.random_bool(0.5) => (w, false),
+        _ => (back.to_string(), true),
+    };
+    Some(Question::TrueFalse {
+        statement: format!("{front}\nAnswer: {shown}"),
+        answer,
+        explanation: (!answer).then(|| format!("The answer is: {back}")),
+    })
+}
+
+/// The text with one gap blanked and the others filled in.
+fn blank_one(segments: &[cloze::Segment<'_>], gap: &str) -> String {
+    let mut blanked = false;
+    segments
+        .iter()
+        .map(|s| match s {
+            cloze::Segment::Text(t) => (*t).to_string(),
+            cloze::Segment::Gap { answer, hint, .. } if *answer == gap && !blanked => {
+                blanked = true;
+                hint.map_or_else(|| "[...]".to_string(), |h| format!("[{h}]"))
+            }
+            cloze::Segment::Gap { answer, .. } => (*answer).to_string(),
+        })
+        .collect()
+}
+
+fn indexes(options: &[String], answers: &[String]) -> Vec<usize> {
+    options
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| answers.contains(o))
+        .map(|(i, _)| i)
+        .collect()
+}

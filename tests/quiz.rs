@@ -1,0 +1,365 @@
+//! Quizzes and mock exams: reproducible with a seed, sound distractors,
+//! exam spread by weight, exams that never reschedule, quizzes that do.
+
+mod common;
+
+use std::collections::HashSet;
+
+use chrono::{Duration, TimeZone, Utc};
+use common::Env;
+use recall::deck::{self, Content};
+use recall::quiz::exam::{Exam, ExamQuestion, Given};
+use recall::quiz::{Form, Pool, Question, build, normalize};
+use recall::sched::{Quality, State, StudyDay};
+use recall::store::{CardKey, Store};
+
+fn run(env: &Env, args: &[&str], stdin: &str) -> String {
+    let out = env
+        .recall(args)
+        .write_stdin(stdin.to_string())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Input that any prompt takes in the end: a letter, true, Enter.
+fn any_answers(n: usize) -> String {
+    "a\nt\n\n".repeat(n)
+}
+
+#[test]
+fn a_seeded_quiz_and_exam_are_exactly_reproducible() {
+    let outputs: Vec<(String, String)> = (0..2)
+        .map(|_| {
+            let env = Env::new();
+            env.recall(["user", "add", "tester"]).assert().success();
+            let quiz = run(
+                &env,
+                &["quiz", "--count", "8", "--seed", "42"],
+                &any_answers(30),
+            );
+            let exam = run(
+                &env,
+                &["exam", "--questions", "12", "--seed", "42"],
+                &any_answers(40),
+            );
+            (quiz, exam)
+        })
+        .collect();
+    assert_eq!(outputs[0], outputs[1]);
+    let (quiz, exam) = &outputs[0];
+    assert_eq!(
+        quiz.lines().filter(|l| l.starts_with("quiz ")).count(),
+        8,
+        "{quiz}"
+    );
+    assert_eq!(
+        exam.lines().filter(|l| l.starts_with("question ")).count(),
+        12,
+        "{exam}"
+    );
+    // Another seed, other questions.
+    let env = Env::new();
+    env.recall(["user", "add", "tester"]).assert().success();
+    let other = run(
+        &env,
+        &["exam", "--questions", "12", "--seed", "43"],
+        &any_answers(40),
+    );
+    assert_ne!(&other, exam);
+}
+
+fn skills(deck: &deck::Deck) -> Vec<(String, String)> {
+    deck.areas
+        .iter()
+        .filter(|a| {
+            deck.cards
+                .iter()
+                .any(|c| c.area == a.id && c.tags.iter().any(|t| t == "practice"))
+        })
+        .map(|a| (a.id.clone(), a.name.clone()))
+        .collect()
+}
+
+#[test]
+fn no_question_from_the_shipped_deck_has_a_duplicate_option() {
+    use rand::SeedableRng;
+    let deck = deck::shipped().unwrap();
+    let skills = skills(&deck);
+    let pool = Pool {
+        cards: &deck.cards,
+        skills: &skills,
+    };
+    let mut choices = 0;
+    for seed in 0..20 {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        for card in &deck.cards {
+            for form in Form::ALL {
+                let Some(q) = build(card, &pool, &[form], &mut rng) else {
+                    continue;
+                };
+                if let Question::Choice { options, right, .. } = &q {
+                    choices += 1;
+                    assert!((2..=8).contains(&options.len()), "{}", card.id);
+                    let distinct: HashSet<String> = options.iter().map(|o| normalize(o)).collect();
+                    assert_eq!(distinct.len(), options.len(), "{}: {options:?}", card.id);
+                    assert!(!right.is_empty() && right.iter().all(|i| *i < options.len()));
+                    let answers: HashSet<String> =
+                        right.iter().map(|i| normalize(&options[*i])).collect();
+                    for (i, o) in options.iter().enumerate() {
+                        if !right.contains(&i) {
+                            assert!(
+                                !answers.contains(&normalize(o)),
+                                "{}: distractor {o:?} is the answer",
+                                card.id
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(choices > 1000, "{choices} choice questions built");
+}
+
+#[test]
+fn basic_and_cloze_cards_become_choice_questions_with_three_distractors() {
+    use rand::SeedableRng;
+    let deck = deck::shipped().unwrap();
+    let skills = skills(&deck);
+    let pool = Pool {
+        cards: &deck.cards,
+        skills: &skills,
+    };
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    for card in &deck.cards {
+        if matches!(card.content, Content::Basic { .. } | Content::Cloze { .. }) {
+            let q = build(card, &pool, &[Form::Choice], &mut rng);
+            let Some(Question::Choice { options, .. }) = q else {
+                panic!("{} makes no choice question", card.id);
+            };
+            assert_eq!(options.len(), 4, "{}", card.id);
+        }
+    }
+}
+
+/// A deck of true/false cards: area `a` true, `b` and `c` false.
+fn weighted_deck(env: &Env, weights: [u32; 3], per_area: usize) -> std::path::PathBuf {
+    let mut text = String::from("[deck]\nid = \"mock\"\ntitle = \"Mock\"\nversion = 1\n");
+    for (area, w) in ["a", "b", "c"].iter().zip(weights) {
+        text.push_str(&format!(
+            "\n[[areas]]\nid = \"{area}\"\nname = \"Area {area}\"\nweight = {w}\n"
+        ));
+    }
+    for area in ["a", "b", "c"] {
+        for n in 0..per_area {
+            text.push_str(&format!(
+                "\n[[cards]]\nid = \"{area}{n}\"\narea = \"{area}\"\nkind = \"truefalse\"\nstatement = \"Statement {n} of {area}\"\nanswer = {}\n",
+                area == "a"
+            ));
+        }
+    }
+    let path = env.dir().join("mock.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn an_exam_spreads_questions_by_area_weight() {
+    let env = Env::new();
+    env.recall(["user", "add", "tester"]).assert().success();
+    let deck = weighted_deck(&env, [2, 1, 1], 25);
+    env.recall(["deck", "add", deck.to_str().unwrap()])
+        .assert()
+        .success();
+    let out = run(
+        &env,
+        &["exam", "--deck", "mock", "--questions", "40", "--seed", "3"],
+        "",
+    );
+    assert!(out.contains("Score: 0/40 (0%) · FAIL"), "{out}");
+    let store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
+    let user = store.user("tester").unwrap().unwrap();
+    let exams = store.exams(user.id).unwrap();
+    let mut per_area: Vec<(String, usize)> = exams[0]
+        .areas
+        .iter()
+        .map(|(id, _, _, total)| (id.clone(), *total))
+        .collect();
+    per_area.sort();
+    assert_eq!(
+        per_area,
+        [("a".into(), 20), ("b".into(), 10), ("c".into(), 10)]
+    );
+}
+
+#[test]
+fn a_complete_exam_reports_by_area_and_never_reschedules() {
+    let env = Env::new();
+    env.recall(["user", "add", "tester"]).assert().success();
+    let deck = weighted_deck(&env, [1, 1, 1], 2);
+    env.recall(["deck", "add", deck.to_str().unwrap()])
+        .assert()
+        .success();
+    // A drill first, so some cards have a schedule to keep.
+    run(
+        &env,
+        &["drill", "--deck", "mock", "--new", "2"],
+        "t\n\nt\n\n",
+    );
+    let store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
+    let user = store.user("tester").unwrap().unwrap();
+    let before = store.card_states(user.id).unwrap();
+    assert_eq!(before.len(), 2);
+
+    // "t" to all six: area a (true) right, b and c (false) wrong.
+    let out = run(
+        &env,
+        &[
+            "exam",
+            "--deck",
+            "mock",
+            "--questions",
+            "6",
+            "--seed",
+            "8",
+            "--pass-mark",
+            "30",
+        ],
+        &"t\n".repeat(6),
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    let start = lines.iter().position(|l| l.starts_with("Score: ")).unwrap();
+    assert_eq!(
+        lines[start],
+        "Score: 2/6 (33%) · PASS (pass mark 30%) · 0 min"
+    );
+    assert_eq!(lines[start + 2], "area (weakest first)  right  score");
+    assert_eq!(lines[start + 3], "Area b                  0/2     0%");
+    assert_eq!(lines[start + 4], "Area c                  0/2     0%");
+    assert_eq!(lines[start + 5], "Area a                  2/2   100%");
+    assert_eq!(lines[start + 7], "Missed:");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("   yours: True · right: False"))
+            .count(),
+        4
+    );
+
+    assert_eq!(
+        store.card_states(user.id).unwrap(),
+        before,
+        "an exam never reschedules"
+    );
+    let log = store.history(user.id).unwrap();
+    assert_eq!(log.iter().filter(|r| r.mode == "exam").count(), 6);
+    assert!(
+        log.iter()
+            .filter(|r| r.mode == "exam")
+            .all(|r| (r.before_interval, r.before_ease) == (r.after_interval, r.after_ease))
+    );
+    env.recall(["check"]).assert().success();
+
+    let history = run(&env, &["exam", "--history"], "");
+    assert!(
+        history.contains("1  2026-03-02  mock    2/6    33%  pass    0 min"),
+        "{history}"
+    );
+    assert!(history.contains("Area b  0%"), "{history}");
+}
+
+#[test]
+fn a_quiz_reschedules_exactly_as_sm2_says() {
+    let env = Env::new();
+    env.recall(["user", "add", "tester"]).assert().success();
+    let deck = deck::shipped().unwrap();
+    // With typed questions only, the first card that makes one is the
+    // first typed card (no basic card before it has a short back).
+    let card = deck
+        .cards
+        .iter()
+        .find(|c| matches!(c.content, Content::Typed { .. }))
+        .unwrap();
+    let Content::Typed { answer, .. } = &card.content else {
+        unreachable!()
+    };
+    let out = run(
+        &env,
+        &["quiz", "--kinds", "typed", "--count", "1"],
+        &format!("{answer}\ne\n"),
+    );
+    assert!(
+        out.contains(&format!(
+            "\n{}\n",
+            match &card.content {
+                Content::Typed { question, .. } => question,
+                _ => unreachable!(),
+            }
+        )),
+        "{out}"
+    );
+    assert!(out.contains("1 question answered, 1 right (100%)"), "{out}");
+    let store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
+    let user = store.user("tester").unwrap().unwrap();
+    let key = CardKey {
+        deck: "case-management-skills".into(),
+        card: card.id.clone(),
+    };
+    let day: StudyDay = "2026-03-02".parse().unwrap();
+    assert_eq!(
+        store.card_state(user.id, &key).unwrap(),
+        State::NEW.answer(Quality::new(5).unwrap(), day)
+    );
+    let log = store.history(user.id).unwrap();
+    assert_eq!((log[0].mode.as_str(), log[0].quality), ("quiz", 5));
+
+    // The next day it is due, so the quiz asks it first; a typo gives 3.
+    let mut typo = answer.clone();
+    typo.pop();
+    let env = env.on("2026-03-03T09:00:00Z");
+    run(
+        &env,
+        &["quiz", "--kinds", "typed", "--count", "1"],
+        &format!("{typo}\n"),
+    );
+    let after = State::NEW
+        .answer(Quality::new(5).unwrap(), day)
+        .answer(Quality::new(3).unwrap(), day.plus_days(1));
+    assert_eq!(store.card_state(user.id, &key).unwrap(), after);
+}
+
+#[test]
+fn an_expired_timer_marks_the_rest_wrong() {
+    let start = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    let questions: Vec<ExamQuestion> = (0..4)
+        .map(|i| ExamQuestion {
+            key: CardKey {
+                deck: "d".into(),
+                card: format!("c{i}"),
+            },
+            area: "a".into(),
+            area_name: "A".into(),
+            question: Question::TrueFalse {
+                statement: "s".into(),
+                answer: true,
+                explanation: None,
+            },
+        })
+        .collect();
+    let mut exam = Exam::new(questions, Some(start + Duration::minutes(4)));
+    assert_eq!(exam.next(start), Some(0));
+    exam.answer(Given::Bool(true));
+    assert_eq!(exam.next(start + Duration::minutes(2)), Some(1));
+    exam.answer(Given::Bool(true));
+    assert_eq!(exam.next(start + Duration::minutes(4)), None);
+    assert!(exam.timed_out());
+    assert_eq!(exam.score(), (2, 4));
+    assert_eq!(exam.areas()[0].percent(), 50);
+    assert!(exam.answers()[2].is_none() && exam.answers()[3].is_none());
+}
