@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod deck;
 pub mod quiz;
+pub mod report;
 pub mod sched;
 pub mod session;
 pub mod store;

@@ -15,6 +15,7 @@ mod drill;
 mod exam;
 mod history;
 mod quiz;
+mod report;
 mod status;
 mod user;
 
@@ -53,6 +54,8 @@ enum Command {
     Quiz(quiz::QuizArgs),
     /// A timed mock exam scored by skill area; it does not reschedule.
     Exam(exam::ExamArgs),
+    /// Retention by skill area: a table, --json, --csv or --html FILE.
+    Report(report::ReportArgs),
     /// What is due today, per area, and the streak.
     Status(status::StatusArgs),
     /// Check, import, install and manage decks.
@@ -95,11 +98,13 @@ where
             return Ok(ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2)));
         }
     };
+    let user_given = cli.user.is_some();
     let ctx = Context::new(cli.user, cli.db);
     match cli.command {
         Command::Drill(args) => drill::run(&ctx, &args),
         Command::Quiz(args) => quiz::run(&ctx, &args),
         Command::Exam(args) => exam::run(&ctx, &args),
+        Command::Report(args) => report::run(&ctx, &args, user_given),
         Command::Status(args) => status::run(&ctx, &args),
         Command::Deck(command) => deck::run(&ctx, command),
         Command::User(command) => user::run(&ctx, command),

@@ -138,6 +138,18 @@ impl Default for Content {
 }
 
 impl Content {
+    /// What the card asks, as one text: the front, the question, the
+    /// statement, or the cloze text with its gaps blanked.
+    pub fn prompt(&self) -> String {
+        match self {
+            Content::Basic { front, .. } => front.clone(),
+            Content::Cloze { text } => super::cloze::parse(text)
+                .map_or_else(|_| text.clone(), |s| super::cloze::prompt(&s)),
+            Content::Choice { question, .. } | Content::Typed { question, .. } => question.clone(),
+            Content::TrueFalse { statement, .. } => statement.clone(),
+        }
+    }
+
     /// This content's kind.
     pub fn kind(&self) -> Kind {
         match self {

@@ -1,0 +1,115 @@
+//! `recall report`: retention by skill area as a table, JSON, CSV or an
+//! HTML page, for the learner or (`--all-users`) the whole class.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::Context;
+use crate::report::{self, Rows, Window, html, render};
+use crate::sched::{Rollover, StudyDay};
+use crate::{Error, Result};
+
+#[derive(Debug, Args)]
+pub(super) struct ReportArgs {
+    /// Only this installed deck.
+    #[arg(long, value_name = "ID")]
+    deck: Option<String>,
+    /// The window starts on this study day (YYYY-MM-DD) [default: 30 days]
+    #[arg(long, value_name = "DATE", conflicts_with = "days", value_parser = parse_day)]
+    since: Option<StudyDay>,
+    /// The window is the last N study days, today included [default: 30]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    days: Option<u32>,
+    /// Every user, one row per user and area, with class totals.
+    #[arg(long)]
+    all_users: bool,
+    /// JSON with a stable schema (see the README).
+    #[arg(long, conflicts_with_all = ["csv", "html"])]
+    json: bool,
+    /// CSV, one row per user and area, then totals.
+    #[arg(long, conflicts_with = "html")]
+    csv: bool,
+    /// Write a self-contained HTML page with charts to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+}
+
+fn parse_day(s: &str) -> std::result::Result<StudyDay, String> {
+    s.parse()
+        .map_err(|e| format!("{s:?} is not a date as YYYY-MM-DD: {e}"))
+}
+
+pub(super) fn run(ctx: &Context, args: &ReportArgs, user_given: bool) -> Result<ExitCode> {
+    if args.all_users && user_given {
+        return Err(Error::Usage(
+            "--all-users and --user: choose one".to_string(),
+        ));
+    }
+    let store = ctx.store()?;
+    let users: Vec<(String, i64, Rollover)> = if args.all_users {
+        store
+            .users()?
+            .into_iter()
+            .map(|s| (s.user.name, s.user.id, s.user.rollover))
+            .collect()
+    } else {
+        let user = ctx.user(&store)?;
+        vec![(user.name, user.id, user.rollover)]
+    };
+    if let Some(deck) = &args.deck {
+        if store.deck_version(deck)?.is_none() {
+            return Err(Error::UnknownDeck(deck.clone()));
+        }
+    }
+    let rollover = match (args.all_users, users.first()) {
+        (false, Some((_, _, r))) => *r,
+        _ => Rollover::DEFAULT,
+    };
+    let today = ctx.now()?.study_day(rollover);
+    let since = match (args.since, args.days) {
+        (Some(since), _) if since > today => {
+            return Err(Error::Usage(format!(
+                "--since {since} is after today ({today})"
+            )));
+        }
+        (Some(since), _) => since,
+        (None, days) => {
+            StudyDay::from(today.date() - chrono::Days::new(u64::from(days.unwrap_or(30) - 1)))
+        }
+    };
+    let window = Window { since, today };
+    let ids: Vec<i64> = users.iter().map(|u| u.1).collect();
+    let deck = args.deck.as_deref();
+    let areas = store.report_areas(deck)?;
+    let cards = store.report_cards(&ids, deck)?;
+    let reviews = store.scheduled_reviews(&ids, deck, window.earliest(), today)?;
+    let exams = store.latest_exam_scores(&ids, deck)?;
+    let rows = Rows {
+        areas: &areas,
+        cards: &cards,
+        reviews: &reviews,
+        exams: &exams,
+    };
+    let named: Vec<(String, i64)> = users.iter().map(|u| (u.0.clone(), u.1)).collect();
+    let report = report::build(&named, &rows, window, deck, args.all_users);
+    if args.json {
+        let json = serde_json::to_string_pretty(&report)
+            .map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))?;
+        println!("{json}");
+    } else if args.csv {
+        let csv =
+            render::csv(&report).map_err(|e| Error::Usage(format!("cannot write CSV: {e}")))?;
+        print!("{csv}");
+    } else if let Some(path) = &args.html {
+        std::fs::write(path, html::page(&report)).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+        eprintln!("wrote {}", path.display());
+    } else {
+        print!("{}", render::text(&report));
+    }
+    Ok(ExitCode::SUCCESS)
+}

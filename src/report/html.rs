@@ -1,0 +1,277 @@
+//! The report as one self-contained HTML page: no script, no network,
+//! charts drawn as inline SVG. Every text from a deck or a user is escaped.
+
+use std::fmt::Write;
+
+use super::render::percent;
+use super::{DueDay, Figures, Report, Section, Week};
+
+/// Text made safe for HTML content and attribute values.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#222;padding:0 1rem}\
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}\
+table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}\
+th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:right}\
+th:first-child,td:first-child{text-align:left}tr.total td{font-weight:600}\
+figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}\
+svg text{font-size:11px;fill:#333}.muted{color:#777}";
+
+/// The whole page.
+pub fn page(report: &Report) -> String {
+    let mut out = String::new();
+    let deck = report
+        .deck
+        .as_deref()
+        .map_or_else(String::new, |d| format!(" · deck {}", esc(d)));
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>recall: retention by skill area</title><style>{STYLE}</style></head><body>\n\
+         <h1>Retention by skill area</h1>\n<p class=\"muted\">{} to {} ({} days){deck}. \
+         Retention counts scheduled reviews only: the first drill or quiz answer of a day to a \
+         card already learned; a review passes at quality 3 or more; young means an interval \
+         under 21 days.</p>\n",
+        esc(&report.since),
+        esc(&report.until),
+        report.days
+    );
+    let charted = report.class.as_ref().or(report.users.first());
+    if let Some(s) = charted {
+        let whose = if s.user == "class" {
+            "the class".to_string()
+        } else {
+            esc(&s.user)
+        };
+        let _ = write!(
+            out,
+            "<figure><figcaption>Retention by area, {whose}</figcaption>{}</figure>\n\
+             <figure><figcaption>Weekly retention, last 12 weeks</figcaption>{}</figure>\n\
+             <figure><figcaption>Cards due, next 30 days</figcaption>{}</figure>\n",
+            bar_chart(&s.areas),
+            line_chart(&s.weekly),
+            due_chart(&s.forecast)
+        );
+    }
+    for s in report.users.iter().chain(report.class.as_ref()) {
+        out.push_str(&section(s));
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+fn section(s: &Section) -> String {
+    let title = if s.user == "class" {
+        "The class, every learner together".to_string()
+    } else {
+        esc(&s.user)
+    };
+    let mut out = format!(
+        "<h2>{title}</h2>\n<table><thead><tr><th>area</th><th>new</th><th>learning</th>\
+         <th>young</th><th>mature</th><th>retired</th><th>reviews</th><th>retention</th>\
+         <th>young</th><th>mature</th><th>ease</th><th>lapses</th><th>due 7d</th>\
+         <th>due 30d</th><th>exam</th></tr></thead><tbody>\n"
+    );
+    for f in &s.areas {
+        out.push_str(&row(f, ""));
+    }
+    out.push_str(&row(&s.total, " class=\"total\""));
+    out.push_str("</tbody></table>\n");
+    if !s.weakest.is_empty() {
+        out.push_str("<table><thead><tr><th>weakest cards</th><th>area</th><th>lapses</th><th>ease</th></tr></thead><tbody>\n");
+        for w in &s.weakest {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td></tr>",
+                esc(&w.prompt),
+                esc(&w.area_name),
+                w.lapses,
+                w.ease
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    out
+}
+
+fn row(f: &Figures, class: &str) -> String {
+    let ease = f
+        .average_ease
+        .map_or_else(|| "-".to_string(), |e| format!("{e:.2}"));
+    let exam = f
+        .exam
+        .as_ref()
+        .map_or_else(|| "-".to_string(), |e| format!("{}%", e.percent));
+    format!(
+        "<tr{class}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+         <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        esc(&f.name),
+        f.cards.new,
+        f.cards.learning,
+        f.cards.young,
+        f.cards.mature,
+        f.cards.retired,
+        f.reviews.reviews,
+        percent(&f.reviews),
+        percent(&f.young),
+        percent(&f.mature),
+        ease,
+        f.lapses,
+        f.due_7,
+        f.due_30,
+        esc(&exam)
+    )
+}
+
+/// Horizontal bars, one per area, 0-100%.
+fn bar_chart(areas: &[Figures]) -> String {
+    let (label_w, bar_w, row_h) = (260.0, 400.0, 22.0);
+    #[allow(clippy::cast_precision_loss)]
+    let height = row_h * areas.len() as f64 + 10.0;
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\" \
+         aria-label=\"retention by area\">",
+        label_w + bar_w + 60.0
+    );
+    for (i, f) in areas.iter().enumerate() {
+        #[allow(clippy::cast_precision_loss)]
+        let y = row_h * i as f64 + 5.0;
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
+             <rect x=\"{label_w}\" y=\"{y}\" width=\"{bar_w}\" height=\"14\" fill=\"#eee\"/>",
+            label_w - 8.0,
+            y + 11.0,
+            esc(&f.name)
+        );
+        if let Some(r) = f.reviews.retention {
+            let _ = write!(
+                out,
+                "<rect x=\"{label_w}\" y=\"{y}\" width=\"{:.1}\" height=\"14\" fill=\"#3a7\"/>",
+                bar_w * r
+            );
+        }
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\">{}</text>",
+            label_w + bar_w + 6.0,
+            y + 11.0,
+            percent(&f.reviews)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Weekly retention as a line (broken where a week had no review).
+fn line_chart(weeks: &[Week]) -> String {
+    let (w, h, left, top) = (560.0, 180.0, 40.0, 10.0);
+    let plot_h = h - 40.0;
+    let step = (w - left - 20.0) / (weeks.len().max(2) - 1) as f64;
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" role=\"img\" \
+         aria-label=\"weekly retention\">"
+    );
+    for pct in [0, 50, 100] {
+        let y = top + plot_h * (1.0 - f64::from(pct) / 100.0);
+        let _ = write!(
+            out,
+            "<line x1=\"{left}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#ddd\"/>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{pct}%</text>",
+            w - 10.0,
+            left - 4.0,
+            y + 4.0
+        );
+    }
+    let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for (i, week) in weeks.iter().enumerate() {
+        #[allow(clippy::cast_precision_loss)]
+        let x = left + step * i as f64;
+        match week.share.retention {
+            Some(r) => {
+                let y = top + plot_h * (1.0 - r);
+                if let Some(seg) = segments.last_mut() {
+                    seg.push((x, y));
+                }
+                let _ = write!(
+                    out,
+                    "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"#37a\"/>"
+                );
+            }
+            None => segments.push(Vec::new()),
+        }
+        if i % 2 == 1 || i + 1 == weeks.len() {
+            let _ = write!(
+                out,
+                "<text x=\"{x:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                h - 12.0,
+                esc(week.to.get(5..).unwrap_or(&week.to))
+            );
+        }
+    }
+    for seg in segments.iter().filter(|s| s.len() > 1) {
+        let points: Vec<String> = seg.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+        let _ = write!(
+            out,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"#37a\" stroke-width=\"2\"/>",
+            points.join(" ")
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Cards due per day as columns.
+fn due_chart(days: &[DueDay]) -> String {
+    let (w, h, left, top) = (560.0, 160.0, 40.0, 10.0);
+    let plot_h = h - 40.0;
+    let most = days.iter().map(|d| d.cards).max().unwrap_or(0).max(1);
+    #[allow(clippy::cast_precision_loss)]
+    let col = (w - left - 30.0) / days.len().max(1) as f64;
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" role=\"img\" \
+         aria-label=\"cards due per day\">\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{most}</text>\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"end\">0</text>",
+        left - 4.0,
+        top + 8.0,
+        left - 4.0,
+        top + plot_h
+    );
+    for (i, d) in days.iter().enumerate() {
+        #[allow(clippy::cast_precision_loss)]
+        let (x, bar) = (left + col * i as f64, plot_h * d.cards as f64 / most as f64);
+        let _ = write!(
+            out,
+            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bar:.1}\" fill=\"#a73\"><title>{}: {}</title></rect>",
+            top + plot_h - bar,
+            (col - 2.0).max(1.0),
+            esc(&d.day),
+            d.cards
+        );
+        if i % 5 == 0 {
+            let _ = write!(
+                out,
+                "<text x=\"{x:.1}\" y=\"{}\">{}</text>",
+                h - 12.0,
+                esc(d.day.get(5..).unwrap_or(&d.day))
+            );
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
