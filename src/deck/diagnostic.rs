@@ -25,15 +25,15 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A problem at byte `offset` of `text`, the contents of `path`.
-    pub fn at(
+    /// A problem at byte `offset` of the file `path`, whose lines are `lines`.
+    pub(crate) fn at(
         path: &Path,
-        text: &str,
+        lines: &Lines<'_>,
         offset: usize,
         severity: Severity,
         message: String,
     ) -> Diagnostic {
-        let (line, col) = line_col(text, offset);
+        let (line, col) = lines.position(offset);
         Diagnostic {
             path: path.to_path_buf(),
             line,
@@ -41,6 +41,33 @@ impl Diagnostic {
             severity,
             message,
         }
+    }
+}
+
+/// Where each line of a text starts, so a byte offset becomes a line and
+/// column in logarithmic time, however many problems a large file has.
+pub(crate) struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    pub fn new(text: &'t str) -> Lines<'t> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// The 1-based line and character column of byte `offset`.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
     }
 }
 
@@ -61,31 +88,20 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The 1-based line and character column of byte `offset` in `text`.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn lines_and_columns_are_one_based_characters() {
-        let text = "ab\ncdé\nf";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 3), (2, 1));
-        assert_eq!(line_col(text, 5), (2, 3));
+        let lines = Lines::new("ab\ncdé\nf");
+        assert_eq!(lines.position(0), (1, 1));
+        assert_eq!(lines.position(3), (2, 1));
+        assert_eq!(lines.position(5), (2, 3));
         // 'é' is two bytes; the 'f' after the newline is line 3, column 1.
-        assert_eq!(line_col(text, 8), (3, 1));
-        assert_eq!(line_col(text, 999), (3, 2));
+        assert_eq!(lines.position(8), (3, 1));
+        assert_eq!(lines.position(6), (2, 3), "inside 'é': its start");
+        assert_eq!(lines.position(999), (3, 2));
+        assert_eq!(Lines::new("").position(0), (1, 1));
     }
 }

@@ -15,17 +15,20 @@ const OPTIONAL: [&str; 2] = ["tags", "source"];
 
 /// Checks every card, and that no id repeats.
 pub(super) fn cards(ck: &mut Checker<'_>, nodes: &[Node], areas: &HashSet<&str>) -> Vec<Card> {
+    // Where each id was first seen, as a byte offset: the line is counted
+    // only for a duplicate, so a large deck is checked in linear time.
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut cards = Vec::with_capacity(nodes.len());
     for node in nodes {
         let card = one(ck, node, areas);
         if !card.id.is_empty() {
-            if let Some(line) = seen.get(&card.id) {
+            if let Some(&first) = seen.get(&card.id) {
                 let span = raw(node, "id").map_or(&node.span, |n| &n.span);
+                let line = ck.line_of(&(first..first));
                 let message = format!("duplicate card id `{}` (first at line {line})", card.id);
                 ck.error(span, message);
             } else {
-                seen.insert(card.id.clone(), ck.line_of(&node.span));
+                seen.insert(card.id.clone(), node.span.start);
             }
         }
         cards.push(card);

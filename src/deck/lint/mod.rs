@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::diagnostic::{Diagnostic, Severity, line_col};
+use super::diagnostic::{Diagnostic, Lines, Severity};
 use super::model::{Area, Deck, DeckInfo};
 use super::tree::{self, Node, Value};
 use super::{Invalid, errors};
@@ -52,6 +52,7 @@ pub fn check(path: &Path, text: &str) -> Checked {
     let mut checker = Checker {
         path: path.to_path_buf(),
         text,
+        lines: Lines::new(text),
         diagnostics: Vec::new(),
     };
     let parsed = if is_json {
@@ -83,12 +84,13 @@ pub fn check(path: &Path, text: &str) -> Checked {
 struct Checker<'t> {
     path: PathBuf,
     text: &'t str,
+    lines: Lines<'t>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Checker<'_> {
     fn error_at(&mut self, offset: usize, message: String) {
-        let d = Diagnostic::at(&self.path, self.text, offset, Severity::Error, message);
+        let d = Diagnostic::at(&self.path, &self.lines, offset, Severity::Error, message);
         self.diagnostics.push(d);
     }
 
@@ -97,13 +99,18 @@ impl Checker<'_> {
     }
 
     fn warn(&mut self, span: &Range<usize>, message: String) {
-        let (path, text) = (&self.path, self.text);
-        let d = Diagnostic::at(path, text, span.start, Severity::Warning, message);
+        let d = Diagnostic::at(
+            &self.path,
+            &self.lines,
+            span.start,
+            Severity::Warning,
+            message,
+        );
         self.diagnostics.push(d);
     }
 
     fn line_of(&self, span: &Range<usize>) -> usize {
-        line_col(self.text, span.start).0
+        self.lines.position(span.start).0
     }
 
     fn deck(&mut self, root: &Node) -> Option<Deck> {
@@ -165,11 +172,12 @@ impl Checker<'_> {
             if area.id.is_empty() {
                 continue;
             }
-            if let Some(line) = seen.get(area.id.as_str()) {
+            if let Some(&first) = seen.get(area.id.as_str()) {
+                let line = self.line_of(&(first..first));
                 let message = format!("duplicate area id `{}` (first at line {line})", area.id);
                 self.error(&node.span, message);
             } else {
-                seen.insert(&area.id, self.line_of(&node.span));
+                seen.insert(&area.id, node.span.start);
             }
         }
     }
