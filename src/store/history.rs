@@ -71,6 +71,14 @@ impl HistoryRow {
     }
 }
 
+/// A review with the states around it, as a bulk writer knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub review: Review,
+    pub before: State,
+    pub after: State,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportReport {
@@ -117,6 +125,31 @@ impl Store {
             })
             .map_err(self.err())?;
         rows.collect::<Result<_, _>>().map_err(self.err())
+    }
+
+    /// Appends many reviews to a user's log in one transaction, as given
+    /// (times must be unique per user and the states SM-2's), without
+    /// touching card state: `repair` rebuilds it from the log afterwards.
+    /// For loading large histories quickly, such as benchmark databases.
+    pub fn append_log(&mut self, user: i64, entries: &[LogEntry]) -> Result<(), StoreError> {
+        self.write(|tx| {
+            for e in entries {
+                let r = &e.review;
+                insert_review(
+                    tx,
+                    user,
+                    &r.card,
+                    r.at,
+                    r.day,
+                    r.mode,
+                    r.quality,
+                    r.response_ms,
+                    &e.before,
+                    &e.after,
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// Whether a card (active or retired) is installed.

@@ -25,7 +25,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 pub use check::{CheckReport, Mismatch};
 pub use decks::{DeckSummary, InstallReport, InstalledDeck};
 pub use exams::{ExamAnswer, ExamAttempt, ExamRecord};
-pub use history::{HistoryRow, ImportReport};
+pub use history::{HistoryRow, ImportReport, LogEntry, Review};
 pub use report::{AreaName, ExamScore, ReportCard, ScheduledReview};
 pub use reviews::{CardKey, Mode, Recorded};
 pub use sessions::{DayCounts, StudyCard};
