@@ -23,16 +23,37 @@ const NOW: &str = "2026-11-26T09:00:00Z";
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 fn main() -> Result<()> {
+    // `scale --generate NAME PATH`: write one database, in a process of its
+    // own, so the generator's memory never counts toward a child's peak
+    // (a child starts from its parent's resident size, and so does its
+    // maximum).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--generate") {
+        let (name, path) = (&args[i + 1], PathBuf::from(&args[i + 2]));
+        let size = if name == "class" { generate::CLASS } else { generate::SMALL };
+        let w = generate::generate(&path, size, 1)?;
+        println!(
+            "generated {}: {} users, {} cards, {} reviews in {:.1} s ({:.0} reviews/s)",
+            path.display(),
+            size.users,
+            size.cards,
+            w.reviews,
+            w.seconds,
+            w.reviews as f64 / w.seconds
+        );
+        return Ok(());
+    }
     let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&data)?;
     println!("recall benchmarks · {}", machine());
-    let small = database(&data, "small", generate::SMALL)?;
-    let class = database(&data, "class", generate::CLASS)?;
+    let small = database(&data, "small")?;
+    let class = database(&data, "class")?;
     let mut rows = Vec::new();
     rows.push(first_card(&data, &class)?);
     rows.extend(answers(&data, &small)?);
     rows.extend(reports(&class)?);
     rows.extend(decks(&data)?);
+    rows.push(check(&class)?);
     println!();
     print_rows(&rows);
     Ok(())
@@ -91,22 +112,29 @@ fn machine() -> String {
 }
 
 /// The generated database `name`, written once and reused.
-fn database(data: &Path, name: &str, size: generate::Size) -> Result<PathBuf> {
+fn database(data: &Path, name: &str) -> Result<PathBuf> {
     let path = data.join(format!("{name}.sqlite3"));
     if path.exists() {
         println!("using {} (delete it to write it again)", path.display());
         return Ok(path);
     }
-    let w = generate::generate(&path, size, 1)?;
-    println!(
-        "generated {}: {} users, {} cards, {} reviews in {:.1} s ({:.0} reviews/s)",
-        path.display(),
-        size.users,
-        size.cards,
-        w.reviews,
-        w.seconds,
-        w.reviews as f64 / w.seconds
-    );
+    let status = Command::new(std::env::current_exe()?)
+        .args(["--generate", name])
+        .arg(&path)
+        .status()?;
+    if !status.success() {
+        return Err(format!("generating {} failed", path.display()).into());
+    }
+    let check = Command::new(RECALL)
+        .args(["check"])
+        .env("RECALL_DB", &path)
+        .env("RECALL_NOW", NOW)
+        .output()?;
+    let said = String::from_utf8_lossy(&check.stdout);
+    println!("recall check: {}", said.lines().last().unwrap_or(""));
+    if !check.status.success() {
+        return Err(format!("recall check failed on {}", path.display()).into());
+    }
     Ok(path)
 }
 
@@ -279,15 +307,20 @@ fn answers(data: &Path, small: &Path) -> Result<Vec<Row>> {
 fn reports(class: &Path) -> Result<Vec<Row>> {
     let (one, one_peak) = run(7, || recall(class, &["report", "--json"]))?;
     let (all, all_peak) = run(5, || recall(class, &["report", "--json", "--all-users"]))?;
-    let query =
-        "SELECT r.user_id, c.area_id, COUNT(*), SUM(r.quality >= 3), SUM(r.before_interval >= 21)
+    // The equivalent single aggregate: what the report reads from the log,
+    // the scheduled reviews of the last 12 weeks (its weekly figures; the
+    // 30-day window is inside them), counted and passed per user, area and
+    // week, young and mature, in one SQL statement.
+    let query = "SELECT r.user_id, c.area_id,
+    CAST((julianday('2026-11-26') - julianday(r.study_day)) / 7 AS INTEGER) AS week,
+    COUNT(*), SUM(r.quality >= 3), SUM(r.before_interval >= 21)
 FROM reviews r JOIN cards c ON c.deck_id = r.deck_id AND c.id = r.card_id
-WHERE r.study_day BETWEEN '2026-10-28' AND '2026-11-26'
+WHERE r.study_day BETWEEN '2026-09-04' AND '2026-11-26'
   AND r.mode IN ('drill', 'quiz') AND r.before_reps >= 1
   AND NOT EXISTS (SELECT 1 FROM reviews p WHERE p.user_id = r.user_id AND p.deck_id = r.deck_id
       AND p.card_id = r.card_id AND p.study_day = r.study_day AND p.mode IN ('drill', 'quiz')
       AND p.reviewed_at < r.reviewed_at)
-GROUP BY r.user_id, c.area_id;";
+GROUP BY r.user_id, c.area_id, week;";
     let sqlite3 = |q: &str| {
         let mut cmd = Command::new("sqlite3");
         cmd.arg(class)
@@ -297,6 +330,12 @@ GROUP BY r.user_id, c.area_id;";
         cmd
     };
     let one_query = query.replace("WHERE r.study_day", "WHERE r.user_id = 1 AND r.study_day");
+    if Command::new("sqlite3").arg("--version").output().is_err() {
+        println!("the sqlite3 shell is missing: trying apt-get install -y sqlite3");
+        let _ = Command::new("apt-get")
+            .args(["install", "-y", "-qq", "sqlite3"])
+            .status();
+    }
     let (base_all, base_one) = match (run(5, || sqlite3(query)), run(7, || sqlite3(&one_query))) {
         (Ok((a, _)), Ok((o, _))) => (a, o),
         _ => {
@@ -421,4 +460,26 @@ fn copy_none(db: &Path) {
         p.push(ext);
         let _ = std::fs::remove_file(p);
     }
+}
+
+/// `recall check` on the class database (SQLite's integrity check, then
+/// every log replayed), against the integrity check alone.
+fn check(class: &Path) -> Result<Row> {
+    let (value, peak) = run(1, || recall(class, &["check"]))?;
+    let (baseline, _) = run(1, || {
+        let mut cmd = Command::new("sqlite3");
+        cmd.arg(class)
+            .arg("PRAGMA integrity_check")
+            .stdout(Stdio::null());
+        cmd
+    })
+    .unwrap_or((Duration::ZERO, 0.0));
+    Ok(Row {
+        name: "check: integrity and replay (class)",
+        value,
+        baseline_name: "sqlite3: PRAGMA integrity_check",
+        baseline,
+        peak_mb: Some(peak),
+        target: format!("< 100 MB: {}", verdict(peak < 100.0)),
+    })
 }

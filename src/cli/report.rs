@@ -1,6 +1,7 @@
 //! `recall report`: retention by skill area as a table, JSON, CSV or an
 //! HTML page, for the learner or (`--all-users`) the whole class.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -93,7 +94,27 @@ pub(super) fn run(ctx: &Context, args: &ReportArgs, user_given: bool) -> Result<
         exams: &exams,
     };
     let named: Vec<(String, i64)> = users.iter().map(|u| (u.0.clone(), u.1)).collect();
-    let report = report::build(&named, &rows, window, deck, args.all_users);
+    let mut prompts: HashMap<(String, String), String> = HashMap::new();
+    let mut failed = None;
+    let mut prompt = |deck: &str, card: &str| {
+        let key = (deck.to_string(), card.to_string());
+        if let Some(p) = prompts.get(&key) {
+            return p.clone();
+        }
+        let p = match store.card_prompt(deck, card) {
+            Ok(p) => p.unwrap_or_else(|| card.to_string()),
+            Err(e) => {
+                failed.get_or_insert(e);
+                card.to_string()
+            }
+        };
+        prompts.insert(key, p.clone());
+        p
+    };
+    let report = report::build(&named, &rows, window, deck, args.all_users, &mut prompt);
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
     if args.json {
         let json = serde_json::to_string_pretty(&report)
             .map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))?;

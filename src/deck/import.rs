@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::diagnostic::{Diagnostic, Severity};
+use super::diagnostic::{Diagnostic, Lines, Severity};
 use super::lint::fields::is_id;
 use super::model::{Area, Card, Content, Deck, DeckInfo};
 use super::{Invalid, check};
@@ -77,13 +77,13 @@ pub fn import(path: &Path, text: &str, options: &Options) -> Result<Imported, In
     };
     // csv's own line count goes wrong on CRLF and blank lines, and a
     // record's byte offset is where the previous one ended: skip the line
-    // breaks after it, then count those before.
+    // breaks after it, then look the line up.
+    let lines = Lines::new(body);
     let line_of = |pos: Option<&csv::Position>| {
         let byte = pos.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
         let rest = body.get(byte..).unwrap_or("");
         let start = byte + rest.len() - rest.trim_start_matches(['\r', '\n']).len();
-        let before = body.get(..start).unwrap_or(body);
-        headers.lines + before.matches('\n').count() + 1
+        headers.lines + lines.position(start).0
     };
     let mut builder = Builder::new(options);
     for (index, record) in reader.records().enumerate() {

@@ -16,7 +16,6 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::deck::Card;
 use crate::sched::StudyDay;
 use crate::store::{AreaName, ExamScore, ReportCard, ScheduledReview};
 
@@ -174,18 +173,48 @@ impl Window {
     }
 }
 
-/// Builds the report: a section per user (name, id), and the class.
+/// Builds the report: a section per user (name, id), and the class. Each
+/// weak card is named by `prompt(deck, card)`.
 pub fn build(
     users: &[(String, i64)],
     rows: &Rows<'_>,
     window: Window,
     deck: Option<&str>,
     class: bool,
+    prompt: &mut dyn FnMut(&str, &str) -> String,
 ) -> Report {
+    // Each user's rows, gathered once.
+    let mut mine: HashMap<i64, Parts<'_>> = HashMap::new();
+    for c in rows.cards {
+        mine.entry(c.user).or_default().cards.push(c);
+    }
+    for r in rows.reviews {
+        mine.entry(r.user).or_default().reviews.push(r);
+    }
+    for e in rows.exams {
+        mine.entry(e.user).or_default().exams.push(e);
+    }
+    let empty = Parts::default();
     let sections = users
         .iter()
-        .map(|(name, id)| section(name, |u| u == *id, rows, window))
+        .map(|(name, id)| {
+            section(
+                name,
+                mine.get(id).unwrap_or(&empty),
+                rows.areas,
+                window,
+                prompt,
+            )
+        })
         .collect();
+    let class = class.then(|| {
+        let all = Parts {
+            cards: rows.cards.iter().collect(),
+            reviews: rows.reviews.iter().collect(),
+            exams: rows.exams.iter().collect(),
+        };
+        section("class", &all, rows.areas, window, prompt)
+    });
     Report {
         schema: SCHEMA,
         today: window.today.to_string(),
@@ -194,21 +223,33 @@ pub fn build(
         days: window.today.days_since(window.since) + 1,
         deck: deck.map(str::to_string),
         users: sections,
-        class: class.then(|| section("class", |_| true, rows, window)),
+        class,
     }
 }
 
-fn section(name: &str, whose: impl Fn(i64) -> bool, rows: &Rows<'_>, w: Window) -> Section {
-    let cards: Vec<&ReportCard> = rows.cards.iter().filter(|c| whose(c.user)).collect();
-    let reviews: Vec<&ScheduledReview> = rows.reviews.iter().filter(|r| whose(r.user)).collect();
-    let exams: Vec<&ExamScore> = rows.exams.iter().filter(|e| whose(e.user)).collect();
-    let in_window: Vec<&ScheduledReview> = reviews
+/// The rows of one section.
+#[derive(Default)]
+struct Parts<'a> {
+    cards: Vec<&'a ReportCard>,
+    reviews: Vec<&'a ScheduledReview>,
+    exams: Vec<&'a ExamScore>,
+}
+
+fn section(
+    name: &str,
+    parts: &Parts<'_>,
+    areas: &[AreaName],
+    w: Window,
+    prompt: &mut dyn FnMut(&str, &str) -> String,
+) -> Section {
+    let (cards, exams) = (&parts.cards, &parts.exams);
+    let in_window: Vec<&ScheduledReview> = parts
+        .reviews
         .iter()
         .copied()
         .filter(|r| r.day >= w.since && r.day <= w.today)
         .collect();
-    let areas: Vec<Figures> = rows
-        .areas
+    let figures_of = areas
         .iter()
         .map(|a| {
             let mine = |deck: &str, area: &str| deck == a.deck && area == a.area;
@@ -223,8 +264,8 @@ fn section(name: &str, whose: impl Fn(i64) -> bool, rows: &Rows<'_>, w: Window) 
             )
         })
         .collect();
-    let deck = match rows.areas.first() {
-        Some(first) if rows.areas.iter().all(|a| a.deck == first.deck) => first.deck.clone(),
+    let deck = match areas.first() {
+        Some(first) if areas.iter().all(|a| a.deck == first.deck) => first.deck.clone(),
         _ => String::new(),
     };
     let total = figures(
@@ -238,11 +279,11 @@ fn section(name: &str, whose: impl Fn(i64) -> bool, rows: &Rows<'_>, w: Window) 
     );
     Section {
         user: name.to_string(),
-        areas,
+        areas: figures_of,
         total,
-        weekly: weekly(&reviews, w.today),
-        forecast: forecast(&cards, w.today),
-        weakest: weakest(&cards, rows.areas),
+        weekly: weekly(&parts.reviews, w.today),
+        forecast: forecast(cards, w.today),
+        weakest: weakest(cards, areas, prompt),
     }
 }
 
@@ -362,7 +403,11 @@ fn forecast(cards: &[&ReportCard], today: StudyDay) -> Vec<DueDay> {
 }
 
 /// The five weakest active cards: most lapses, then lowest E-Factor.
-fn weakest(cards: &[&ReportCard], areas: &[AreaName]) -> Vec<WeakCard> {
+fn weakest(
+    cards: &[&ReportCard],
+    areas: &[AreaName],
+    prompt: &mut dyn FnMut(&str, &str) -> String,
+) -> Vec<WeakCard> {
     let mut by_card: HashMap<(&str, &str), (&ReportCard, u32, u64, u32)> = HashMap::new();
     for c in cards.iter().filter(|c| !c.retired) {
         if let Some(s) = c.state {
@@ -372,13 +417,22 @@ fn weakest(cards: &[&ReportCard], areas: &[AreaName]) -> Vec<WeakCard> {
             e.3 += 1;
         }
     }
-    let mut weak: Vec<WeakCard> = by_card
+    let mut weak: Vec<(&ReportCard, u32, f64)> = by_card
         .into_values()
         .map(|(c, lapses, ease_sum, n)| {
-            let prompt = serde_json::from_str::<Card>(&c.content)
-                .map_or_else(|_| c.card.clone(), |card| card.content.prompt());
             #[allow(clippy::cast_precision_loss)]
             let ease = (ease_sum as f64 / f64::from(n.max(1))).round() / 100.0;
+            (c, lapses, ease)
+        })
+        .collect();
+    weak.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(a.2.total_cmp(&b.2))
+            .then_with(|| (&a.0.deck, &a.0.card).cmp(&(&b.0.deck, &b.0.card)))
+    });
+    weak.truncate(5);
+    weak.into_iter()
+        .map(|(c, lapses, ease)| {
             let area_name = areas
                 .iter()
                 .find(|a| a.deck == c.deck && a.area == c.area)
@@ -388,18 +442,10 @@ fn weakest(cards: &[&ReportCard], areas: &[AreaName]) -> Vec<WeakCard> {
                 card: c.card.clone(),
                 area: c.area.clone(),
                 area_name,
-                prompt,
+                prompt: prompt(&c.deck, &c.card),
                 lapses,
                 ease,
             }
         })
-        .collect();
-    weak.sort_by(|a, b| {
-        b.lapses
-            .cmp(&a.lapses)
-            .then(a.ease.total_cmp(&b.ease))
-            .then_with(|| (&a.deck, &a.card).cmp(&(&b.deck, &b.card)))
-    });
-    weak.truncate(5);
-    weak
+        .collect()
 }

@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_sessions.sql"),
     include_str!("migrations/0003_exams.sql"),
+    include_str!("migrations/0004_report_index.sql"),
 ];
 
 /// The schema version this build writes.

@@ -2,10 +2,11 @@
 //! (retired ones too), scheduled reviews in a span of study days, and the
 //! latest exam score per area.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::reviews::{STATE_COLUMNS, state_at};
 use super::{Store, StoreError};
+use crate::deck::Card;
 use crate::sched::{State, StudyDay};
 
 /// A card as a report counts it.
@@ -15,8 +16,6 @@ pub struct ReportCard {
     pub deck: String,
     pub card: String,
     pub area: String,
-    /// The card's text, for the weakest-cards list.
-    pub content: String,
     pub retired: bool,
     /// `None`: never scheduled.
     pub state: Option<State>,
@@ -88,7 +87,7 @@ impl Store {
     ) -> Result<Vec<ReportCard>, StoreError> {
         let err = self.err();
         let sql = format!(
-            "SELECT c.deck_id, c.id, c.area_id, c.content, c.retired_at IS NOT NULL, s.{}
+            "SELECT c.deck_id, c.id, c.area_id, c.retired_at IS NOT NULL, s.{}
              FROM cards c
              LEFT JOIN card_state s ON s.user_id = ?1 AND s.deck_id = c.deck_id AND s.card_id = c.id
              WHERE (?2 IS NULL OR c.deck_id = ?2)
@@ -100,15 +99,14 @@ impl Store {
         for &user in users {
             let rows = stmt
                 .query_map(params![user, deck], |r| {
-                    let scheduled: Option<u32> = r.get(5)?;
+                    let scheduled: Option<u32> = r.get(4)?;
                     Ok(ReportCard {
                         user,
                         deck: r.get(0)?,
                         card: r.get(1)?,
                         area: r.get(2)?,
-                        content: r.get(3)?,
-                        retired: r.get(4)?,
-                        state: scheduled.map(|_| state_at(r, 5)).transpose()?,
+                        retired: r.get(3)?,
+                        state: scheduled.map(|_| state_at(r, 4)).transpose()?,
                     })
                 })
                 .map_err(&err)?;
@@ -119,7 +117,28 @@ impl Store {
         Ok(out)
     }
 
+    /// What one card asks (its prompt), for naming weak cards.
+    pub fn card_prompt(&self, deck: &str, card: &str) -> Result<Option<String>, StoreError> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT content FROM cards WHERE deck_id = ?1 AND id = ?2",
+                params![deck, card],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())?;
+        Ok(json
+            .and_then(|j| serde_json::from_str::<Card>(&j).ok())
+            .map(|c| c.content.prompt()))
+    }
+
     /// The scheduled reviews of `users` on study days `from` to `to`.
+    ///
+    /// Each user's drill and quiz answers are read in (day, card, time)
+    /// order from a covering index, and the first of each card's day is
+    /// kept when the card was already learned: one ordered scan, no
+    /// correlated subquery.
     pub fn scheduled_reviews(
         &self,
         users: &[i64],
@@ -131,36 +150,42 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT r.deck_id, c.area_id, r.study_day, r.quality, r.before_interval
-                 FROM reviews r
+                "SELECT r.deck_id, r.card_id, c.area_id, r.study_day, r.quality, r.before_reps,
+                    r.before_interval
+                 FROM reviews r INDEXED BY reviews_by_day_card
                  JOIN cards c ON c.deck_id = r.deck_id AND c.id = r.card_id
-                 WHERE r.user_id = ?1 AND (?2 IS NULL OR r.deck_id = ?2)
-                   AND r.study_day BETWEEN ?3 AND ?4
-                   AND r.mode IN ('drill', 'quiz') AND r.before_reps >= 1
-                   AND NOT EXISTS (
-                       SELECT 1 FROM reviews p
-                       WHERE p.user_id = r.user_id AND p.deck_id = r.deck_id
-                         AND p.card_id = r.card_id AND p.study_day = r.study_day
-                         AND p.mode IN ('drill', 'quiz') AND p.reviewed_at < r.reviewed_at)",
+                 WHERE r.user_id = ?1 AND r.study_day BETWEEN ?3 AND ?4
+                   AND r.mode IN ('drill', 'quiz') AND (?2 IS NULL OR r.deck_id = ?2)
+                 ORDER BY r.study_day, r.deck_id, r.card_id, r.reviewed_at",
             )
             .map_err(&err)?;
         let mut out = Vec::new();
         for &user in users {
-            let rows = stmt
-                .query_map(params![user, deck, from.to_string(), to.to_string()], |r| {
-                    let day: String = r.get(2)?;
-                    Ok(ScheduledReview {
-                        user,
-                        deck: r.get(0)?,
-                        area: r.get(1)?,
-                        day: day.parse().map_err(bad_day)?,
-                        quality: r.get(3)?,
-                        interval_before: r.get(4)?,
-                    })
-                })
+            let mut rows = stmt
+                .query(params![user, deck, from.to_string(), to.to_string()])
                 .map_err(&err)?;
-            for row in rows {
-                out.push(row.map_err(&err)?);
+            let mut last: Option<(String, String, String)> = None;
+            while let Some(r) = rows.next().map_err(&err)? {
+                let key: (String, String, String) = (
+                    r.get(3).map_err(&err)?,
+                    r.get(0).map_err(&err)?,
+                    r.get(1).map_err(&err)?,
+                );
+                if last.as_ref() == Some(&key) {
+                    continue;
+                }
+                let reps: u32 = r.get(5).map_err(&err)?;
+                if reps >= 1 {
+                    out.push(ScheduledReview {
+                        user,
+                        deck: key.1.clone(),
+                        area: r.get(2).map_err(&err)?,
+                        day: key.0.parse().map_err(|e| err(bad_day(e)))?,
+                        quality: r.get(4).map_err(&err)?,
+                        interval_before: r.get(6).map_err(&err)?,
+                    });
+                }
+                last = Some(key);
             }
         }
         Ok(out)

@@ -1,0 +1,45 @@
+//! The benchmark generator writes a database `recall check` finds sound:
+//! every card state is what its log gives.
+
+#[path = "../benches/support/generate.rs"]
+#[allow(dead_code)]
+mod generate;
+
+mod common;
+
+#[test]
+fn the_small_generated_database_passes_check() {
+    let env = common::Env::new();
+    let path = env.dir().join("recall.sqlite3");
+    let written = generate::generate(&path, generate::SMALL, 7).unwrap();
+    assert!(
+        written.reviews >= generate::SMALL.reviews,
+        "{} reviews",
+        written.reviews
+    );
+    let out = env.recall(["check"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.ends_with("ok: every card state matches the review log\n"),
+        "{stdout}"
+    );
+    // Retention near 85%, as drawn.
+    let store = recall::store::Store::open(&path).unwrap();
+    let user = store.user("learner000").unwrap().unwrap();
+    let from: recall::sched::StudyDay = "2024-01-01".parse().unwrap();
+    let to: recall::sched::StudyDay = "2027-01-01".parse().unwrap();
+    let reviews = store.scheduled_reviews(&[user.id], None, from, to).unwrap();
+    let passed = reviews.iter().filter(|r| r.quality >= 3).count();
+    let share = passed as f64 / reviews.len() as f64;
+    assert!((0.82..0.88).contains(&share), "retention {share}");
+    // The same seed writes the same history.
+    let again = env.dir().join("again.sqlite3");
+    generate::generate(&again, generate::SMALL, 7).unwrap();
+    let other = recall::store::Store::open(&again).unwrap();
+    let u2 = other.user("learner000").unwrap().unwrap();
+    assert_eq!(
+        store.history(user.id).unwrap(),
+        other.history(u2.id).unwrap()
+    );
+}
