@@ -30,7 +30,11 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--generate") {
         let (name, path) = (&args[i + 1], PathBuf::from(&args[i + 2]));
-        let size = if name == "class" { generate::CLASS } else { generate::SMALL };
+        let size = if name == "class" {
+            generate::CLASS
+        } else {
+            generate::SMALL
+        };
         let w = generate::generate(&path, size, 1)?;
         println!(
             "generated {}: {} users, {} cards, {} reviews in {:.1} s ({:.0} reviews/s)",
