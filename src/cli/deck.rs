@@ -150,15 +150,7 @@ fn list(ctx: &Context) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let header = ["deck", "title", "version", "cards", "areas", "due", "new"];
-    let align = [
-        Align::Left,
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-    ];
+    let align = Align::columns("llrrrrr");
     print!("{}", table(&header, &align, &rows));
     Ok(ExitCode::SUCCESS)
 }
@@ -199,7 +191,7 @@ fn show(ctx: &Context, id: &str) -> Result<ExitCode> {
         .collect();
     out.push_str(&table(
         &["area", "name", "cards", "exam weight"],
-        &[Align::Left, Align::Left, Align::Right, Align::Right],
+        &Align::columns("llrr"),
         &rows,
     ));
     print!("{out}");

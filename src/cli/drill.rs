@@ -9,10 +9,10 @@ use clap::{Args, ValueEnum};
 use super::Context;
 use super::answer;
 use crate::deck::{Content, cloze};
-use crate::quiz::exam::judge;
+use crate::quiz::exam::{judge, percent};
 use crate::quiz::{Match, Question};
 use crate::sched::{Grade, Quality, StudyDay};
-use crate::session::{Allowance, End, Item, Session, Summary, plan};
+use crate::session::{Allowance, AreaSummary, End, Item, Session, Summary, plan};
 use crate::store::{Mode, Store, User};
 use crate::term::{Style, Terminal};
 use crate::{Error, Result};
@@ -204,11 +204,7 @@ pub(super) fn study_items(
 
 /// One order of same-day cards per user and day, when no seed is given.
 pub(super) fn day_seed(user: &str, day: StudyDay) -> u64 {
-    format!("{user}/{day}")
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        })
+    crate::deck::import::fnv1a(format!("{user}/{day}").as_bytes())
 }
 
 /// Shows one card and takes its grade; `None` when the input ends.
@@ -289,9 +285,7 @@ fn report(
                 .to_string(),
         );
     } else {
-        let share = (summary.recalled * 200 + summary.cards)
-            .checked_div(summary.cards * 2)
-            .unwrap_or(0);
+        let share = percent(summary.recalled, summary.cards);
         let why = match end {
             Some(End::Stopped) => "Stopped; every answer so far is saved. ",
             Some(End::TimeUp) => "Time is up. ",
@@ -306,18 +300,9 @@ fn report(
             plural(summary.cards, "card"),
             summary.recalled,
         ));
-        let width = summary
-            .areas
-            .iter()
-            .map(|a| a.area.chars().count())
-            .max()
-            .unwrap_or(0);
-        for a in &summary.areas {
-            out.push(format!(
-                "  {:width$}  {:>3} done  {:>3} recalled",
-                a.area, a.cards, a.recalled
-            ));
-        }
+        out.extend(per_area(summary, |a| {
+            format!("{:>3} done  {:>3} recalled", a.cards, a.recalled)
+        }));
     }
     let tomorrow = today.plus_days(1);
     let due = store
@@ -329,6 +314,21 @@ fn report(
     let streak = store.streak(user.id, today)?;
     out.push(format!("Streak: {}", plural(streak as usize, "day")));
     say(term, &out.join("\n"))
+}
+
+/// A line per area of a summary: its name, aligned, then `cells`.
+pub(super) fn per_area(summary: &Summary, cells: impl Fn(&AreaSummary) -> String) -> Vec<String> {
+    let width = summary
+        .areas
+        .iter()
+        .map(|a| a.area.chars().count())
+        .max()
+        .unwrap_or(0);
+    summary
+        .areas
+        .iter()
+        .map(|a| format!("  {:width$}  {}", a.area, cells(a)))
+        .collect()
 }
 
 pub(super) fn plural(n: usize, what: &str) -> String {

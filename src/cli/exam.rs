@@ -220,7 +220,7 @@ fn report(exam: &Exam, pass_mark: u32, minutes: i64) -> String {
     out.push(
         table(
             &["area (weakest first)", "right", "score"],
-            &[Align::Left, Align::Right, Align::Right],
+            &Align::columns("lrr"),
             &rows,
         )
         .trim_end()
@@ -280,15 +280,7 @@ fn history(store: &Store, user: &User) -> Result<ExitCode> {
         "{}",
         table(
             &["#", "date", "deck", "right", "score", "result", "time"],
-            &[
-                Align::Right,
-                Align::Left,
-                Align::Left,
-                Align::Right,
-                Align::Right,
-                Align::Left,
-                Align::Right
-            ],
+            &Align::columns("rllrrlr"),
             &rows
         )
     );

@@ -13,12 +13,12 @@ use rand::rngs::StdRng;
 
 use super::Context;
 use super::answer;
-use super::drill::{day_seed, plural, study_items};
+use super::drill::{day_seed, per_area, plural, study_items};
 use crate::deck::Card;
 use crate::quiz::exam::{judge, percent};
 use crate::quiz::{Form, Match, Pool, Question, build};
 use crate::sched::{Quality, StudyDay};
-use crate::session::Item;
+use crate::session::{Item, Outcome, Summary};
 use crate::store::Mode;
 use crate::term::{Style, Terminal};
 use crate::{Error, Result};
@@ -136,14 +136,12 @@ pub(super) fn run(ctx: &Context, args: &QuizArgs) -> Result<ExitCode> {
     let seed = args.seed.unwrap_or_else(|| day_seed(&user.name, today));
     let asked = questions(quiz_order(items, today), &forms, args.count, seed);
     let mut term = Terminal::open().map_err(Error::Output)?;
-    let mut results: Vec<(String, bool)> = Vec::new();
+    let mut outcomes: Vec<Outcome> = Vec::new();
     let total = asked.len();
     for (n, (item, question)) in asked.into_iter().enumerate() {
         term.clear().map_err(Error::Output)?;
-        let progress = term.styled(
-            &format!("quiz {}/{total} · {}", n + 1, item.area_name),
-            Style::Dim,
-        );
+        let progress = format!("quiz {}/{total} · {}", n + 1, item.area_name);
+        let progress = term.styled(&progress, Style::Dim);
         term.say(&progress).map_err(Error::Output)?;
         let shown = clock.now().utc();
         let Some(given) = answer::ask(&mut term, &question).map_err(Error::Output)? else {
@@ -151,80 +149,52 @@ pub(super) fn run(ctx: &Context, args: &QuizArgs) -> Result<ExitCode> {
         };
         let verdict = judge(&question, &given);
         answer::feedback(&mut term, &question, verdict).map_err(Error::Output)?;
-        let quality = match verdict {
-            Match::Wrong => 1,
-            Match::Close => 3,
+        // Wrong 1, a typo 3, right 4, right and easy 5; an input that ends
+        // here still keeps the answer given.
+        let (quality, ended) = match verdict {
+            Match::Wrong => (1, false),
+            Match::Close => (3, false),
             Match::Exact => {
                 let easy = |k: &str| k.is_empty() || k.eq_ignore_ascii_case("e");
-                match term
-                    .ask("Enter: next · e: that was easy", easy)
-                    .map_err(Error::Output)?
-                {
-                    Some(k) if k.eq_ignore_ascii_case("e") => 5,
-                    Some(_) => 4,
-                    None => {
-                        // The answer was given: keep it before stopping.
-                        record(ctx, &mut store, &user, &item, Quality::ALL[4], shown, today)?;
-                        results.push((item.area_name.clone(), true));
-                        break;
-                    }
+                let help = "Enter: next · e: that was easy";
+                match term.ask(help, easy).map_err(Error::Output)? {
+                    Some(k) if k.eq_ignore_ascii_case("e") => (5, false),
+                    Some(_) => (4, false),
+                    None => (4, true),
                 }
             }
         };
-        record(
-            ctx,
-            &mut store,
-            &user,
-            &item,
-            Quality::ALL[quality],
-            shown,
-            today,
-        )?;
-        results.push((item.area_name.clone(), verdict != Match::Wrong));
+        let quality = Quality::ALL[quality];
+        let at = clock.now().utc();
+        let ms = u32::try_from((at - shown).num_milliseconds()).ok();
+        store.record_review(user.id, &item.key, quality, Mode::Quiz, at, today, ms)?;
+        outcomes.push(Outcome {
+            key: item.key.clone(),
+            area_name: item.area_name.clone(),
+            quality,
+            mode: Mode::Quiz,
+        });
+        if ended {
+            break;
+        }
     }
     term.clear().map_err(Error::Output)?;
-    let right = results.iter().filter(|(_, r)| *r).count();
+    let summary = Summary::of(&outcomes);
     let mut out = vec![format!(
         "{} answered, {} right ({}%)",
-        plural(results.len(), "question"),
-        right,
-        percent(right, results.len())
+        plural(summary.cards, "question"),
+        summary.recalled,
+        percent(summary.recalled, summary.cards)
     )];
-    if results.len() < total {
+    if summary.cards < total {
         out[0].insert_str(0, "Stopped; every answer so far is saved. ");
     }
     if total == 0 {
         out = vec!["No card here can make a question of the kinds asked for.".to_string()];
     }
-    let mut areas: Vec<(String, usize, usize)> = Vec::new();
-    for (area, ok) in &results {
-        match areas.iter_mut().find(|a| a.0 == *area) {
-            Some(a) => {
-                a.1 += 1;
-                a.2 += usize::from(*ok);
-            }
-            None => areas.push((area.clone(), 1, usize::from(*ok))),
-        }
-    }
-    let width = areas.iter().map(|a| a.0.chars().count()).max().unwrap_or(0);
-    for (area, asked, ok) in areas {
-        out.push(format!("  {area:width$}  {ok}/{asked}"));
-    }
+    out.extend(per_area(&summary, |a| {
+        format!("{}/{}", a.recalled, a.cards)
+    }));
     term.say(&out.join("\n")).map_err(Error::Output)?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn record(
-    ctx: &Context,
-    store: &mut crate::store::Store,
-    user: &crate::store::User,
-    item: &Item,
-    quality: Quality,
-    shown: chrono::DateTime<chrono::Utc>,
-    today: StudyDay,
-) -> Result<()> {
-    let at = ctx.clock()?.now().utc();
-    let ms = u32::try_from((at - shown).num_milliseconds()).ok();
-    store.record_review(user.id, &item.key, quality, Mode::Quiz, at, today, ms)?;
-    Ok(())
 }

@@ -133,7 +133,7 @@ pub(super) fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitCode> {
         "{}",
         table(
             &["area", "due", "new", "learned"],
-            &[Align::Left, Align::Right, Align::Right, Align::Right],
+            &Align::columns("lrrr"),
             &rows
         )
     );

@@ -65,15 +65,7 @@ pub(super) fn run(ctx: &Context, command: UserCommand) -> Result<ExitCode> {
                     "reviews/day",
                     "day starts",
                 ];
-                let align = [
-                    Align::Left,
-                    Align::Left,
-                    Align::Right,
-                    Align::Right,
-                    Align::Right,
-                    Align::Right,
-                    Align::Right,
-                ];
+                let align = Align::columns("llrrrrr");
                 write!(out, "{}", table(&header, &align, &rows)).map_err(Error::Output)?;
             }
         }

@@ -497,7 +497,7 @@ fn slug(text: &str, max: usize) -> Option<String> {
 
 /// FNV-1a, 64-bit: a hash that never changes between builds or platforms,
 /// unlike `std`'s, so ids stay stable across re-imports.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })

@@ -9,7 +9,7 @@ use rand::Rng;
 use rand::seq::{IndexedRandom, SliceRandom};
 
 use super::matching::normalize;
-use crate::deck::{Card, Content, cloze};
+use crate::deck::{Card, Content, Kind, cloze};
 
 /// What a question asks, and what is right.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,46 +187,20 @@ fn candidates(card: &Card, pool: &Pool<'_>, forms: &[Form], rng: &mut impl Rng) 
                 }
             }
         }
-        Content::Choice {
-            question,
-            options,
-            answer,
-        } => {
-            if allowed(Form::Choice) {
-                let mut options = options.clone();
-                options.shuffle(rng);
-                let right = indexes(&options, answer);
-                out.push(Question::Choice {
-                    prompt: question.clone(),
-                    options,
-                    right,
-                });
-            }
-        }
-        Content::TrueFalse {
-            statement,
-            answer,
-            explanation,
-        } => {
-            if allowed(Form::TrueFalse) {
-                out.push(Question::TrueFalse {
-                    statement: statement.clone(),
-                    answer: *answer,
-                    explanation: explanation.clone(),
-                });
-            }
-        }
-        Content::Typed {
-            question,
-            answer,
-            accept,
-        } => {
-            if allowed(Form::Typed) {
-                out.push(Question::Typed {
-                    prompt: question.clone(),
-                    answer: answer.clone(),
-                    accept: accept.clone(),
-                });
+        Content::Choice { .. } | Content::TrueFalse { .. } | Content::Typed { .. } => {
+            let form = match card.content.kind() {
+                Kind::Choice => Form::Choice,
+                Kind::TrueFalse => Form::TrueFalse,
+                _ => Form::Typed,
+            };
+            // The card's own question, with a choice's options shuffled.
+            if let (true, Some(mut q)) = (allowed(form), Question::of_card(card)) {
+                if let Question::Choice { options, right, .. } = &mut q {
+                    let answers: Vec<String> = right.iter().map(|i| options[*i].clone()).collect();
+                    options.shuffle(rng);
+                    *right = indexes(options, &answers);
+                }
+                out.push(q);
             }
         }
     }

@@ -100,9 +100,7 @@ fn section_text(s: &Section) -> String {
     let mut out = format!("{title}\n");
     let mut header = HEADER.to_vec();
     header.push("exam");
-    let mut align = vec![Align::Right; header.len()];
-    align[0] = Align::Left;
-    align[8] = Align::Left;
+    let align = Align::columns("lrrrrrrrlrrrrrrr");
     let rows: Vec<Vec<String>> = s
         .areas
         .iter()
@@ -125,7 +123,7 @@ fn section_text(s: &Section) -> String {
         .collect();
     out.push_str(&table(
         &["week", "reviews", "retention", ""],
-        &[Align::Left, Align::Right, Align::Right, Align::Left],
+        &Align::columns("lrrl"),
         &weeks,
     ));
     if !s.weakest.is_empty() {
@@ -144,7 +142,7 @@ fn section_text(s: &Section) -> String {
             .collect();
         out.push_str(&table(
             &["lapses", "ease", "area", "card"],
-            &[Align::Right, Align::Right, Align::Left, Align::Left],
+            &Align::columns("rrll"),
             &weak,
         ));
     }

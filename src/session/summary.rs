@@ -11,7 +11,8 @@ pub struct AreaSummary {
     pub recalled: usize,
 }
 
-/// A session's results: first answers only (repeats do not count twice).
+/// A session's results: first answers only (SM-2's end-of-session repeats
+/// do not count twice).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub cards: usize,
@@ -32,7 +33,7 @@ impl Summary {
             areas: Vec::new(),
         };
         for o in outcomes {
-            if o.mode != Mode::Drill {
+            if o.mode == Mode::DrillRepeat {
                 summary.repeats += 1;
                 continue;
             }

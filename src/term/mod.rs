@@ -13,6 +13,16 @@ pub enum Align {
     Right,
 }
 
+impl Align {
+    /// Alignments from a spec, one letter a column: `l` left, anything
+    /// else right. `Align::columns("llrr")`.
+    pub fn columns(spec: &str) -> Vec<Align> {
+        spec.chars()
+            .map(|c| if c == 'l' { Align::Left } else { Align::Right })
+            .collect()
+    }
+}
+
 /// Lays out a header and rows as aligned columns separated by two spaces,
 /// one line each, without trailing spaces.
 pub fn table(header: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
