@@ -20,26 +20,26 @@ pub(super) struct CheckArgs {
 pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<ExitCode> {
     let mut store = ctx.store()?;
     let report = store.check()?;
-    println!(
+    outln!(
         "{}: {} users, {} reviews, {} card states",
         store.path().display(),
         report.users,
         report.reviews,
         report.states
-    );
+    )?;
     for problem in &report.integrity {
-        println!("integrity: {problem}");
+        outln!("integrity: {problem}")?;
     }
     for m in &report.mismatches {
-        println!("{}", describe(m));
+        outln!("{}", describe(m))?;
     }
     if report.mismatches.is_empty() && report.integrity.is_empty() {
-        println!("ok: every card state matches the review log");
+        outln!("ok: every card state matches the review log")?;
         return Ok(ExitCode::SUCCESS);
     }
     if args.repair && report.integrity.is_empty() {
         let fixed = store.repair()?;
-        println!("repaired: rewrote card state from the review log ({fixed} cards changed)");
+        outln!("repaired: rewrote card state from the review log ({fixed} cards changed)")?;
         return Ok(ExitCode::SUCCESS);
     }
     let hint = if report.integrity.is_empty() {
@@ -47,10 +47,10 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<ExitCode> {
     } else {
         "the file itself is damaged: restore it from a backup"
     };
-    println!(
+    outln!(
         "{} problems found; {hint}",
         report.mismatches.len() + report.integrity.len()
-    );
+    )?;
     Ok(ExitCode::FAILURE)
 }
 

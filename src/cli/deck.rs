@@ -83,7 +83,7 @@ fn add(ctx: &Context, file: &Path) -> Result<ExitCode> {
     let deck = deck::load(file)?;
     let mut store = ctx.store()?;
     let report = store.install_deck(&deck, ctx.now()?.utc())?;
-    println!("{}", describe(&report));
+    outln!("{}", describe(&report))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -146,12 +146,12 @@ fn list(ctx: &Context) -> Result<ExitCode> {
         })
         .collect();
     if rows.is_empty() {
-        println!("no decks installed: `recall deck add FILE` installs one");
+        outln!("no decks installed: `recall deck add FILE` installs one")?;
         return Ok(ExitCode::SUCCESS);
     }
     let header = ["deck", "title", "version", "cards", "areas", "due", "new"];
     let align = Align::columns("llrrrrr");
-    print!("{}", table(&header, &align, &rows));
+    out!("{}", table(&header, &align, &rows))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -194,7 +194,7 @@ fn show(ctx: &Context, id: &str) -> Result<ExitCode> {
         &Align::columns("llrr"),
         &rows,
     ));
-    print!("{out}");
+    out!("{out}")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -209,10 +209,10 @@ fn remove(ctx: &Context, id: &str, yes: bool) -> Result<ExitCode> {
         });
     }
     let reviews = store.remove_deck(id)?.unwrap_or(0);
-    println!(
+    outln!(
         "removed deck {id} and {}",
         count(usize::try_from(reviews).unwrap_or(usize::MAX), "review")
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

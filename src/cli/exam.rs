@@ -252,7 +252,7 @@ fn report(exam: &Exam, pass_mark: u32, minutes: i64) -> String {
 fn history(store: &Store, user: &User) -> Result<ExitCode> {
     let attempts = store.exams(user.id)?;
     if attempts.is_empty() {
-        println!("No exam yet: `recall exam` starts one.");
+        outln!("No exam yet: `recall exam` starts one.")?;
         return Ok(ExitCode::SUCCESS);
     }
     let rows: Vec<Vec<String>> = attempts
@@ -276,14 +276,14 @@ fn history(store: &Store, user: &User) -> Result<ExitCode> {
             ]
         })
         .collect();
-    print!(
+    out!(
         "{}",
         table(
             &["#", "date", "deck", "right", "score", "result", "time"],
             &Align::columns("rllrrlr"),
             &rows
         )
-    );
+    )?;
     // Each area's score in every attempt that asked about it, oldest first.
     let mut trend: Vec<(String, Vec<String>)> = Vec::new();
     for a in &attempts {
@@ -295,14 +295,14 @@ fn history(store: &Store, user: &User) -> Result<ExitCode> {
             }
         }
     }
-    println!("\nScore per area, oldest attempt first:");
+    outln!("\nScore per area, oldest attempt first:")?;
     let width = trend
         .iter()
         .map(|(n, _)| n.chars().count())
         .max()
         .unwrap_or(0);
     for (name, scores) in trend {
-        println!("  {name:width$}  {}", scores.join(" → "));
+        outln!("  {name:width$}  {}", scores.join(" → "))?;
     }
     Ok(ExitCode::SUCCESS)
 }

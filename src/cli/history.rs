@@ -180,10 +180,13 @@ fn import(ctx: &Context, file: &Path) -> Result<ExitCode> {
         return refuse(&problems);
     }
     let report = store.import_history(user.id, &reviews)?;
-    println!(
+    outln!(
         "imported {} reviews for {} ({} already present); rebuilt {} card states",
-        report.added, user.name, report.present, report.rebuilt
-    );
+        report.added,
+        user.name,
+        report.present,
+        report.rebuilt
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

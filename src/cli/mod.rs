@@ -6,6 +6,23 @@
 //! that reads the environment or prints. Handlers parse arguments, call
 //! the library and render what comes back; the rules live elsewhere.
 
+/// Writes a line to standard output, returning the error (a closed pipe)
+/// instead of panicking as `println!` would.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err($crate::Error::Output)
+    }};
+}
+
+/// `outln!` without the newline.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*).map_err($crate::Error::Output)
+    }};
+}
+
 mod answer;
 mod check;
 mod clock;
@@ -100,7 +117,7 @@ where
     };
     let user_given = cli.user.is_some();
     let ctx = Context::new(cli.user, cli.db);
-    match cli.command {
+    let done = match cli.command {
         Command::Drill(args) => drill::run(&ctx, &args),
         Command::Quiz(args) => quiz::run(&ctx, &args),
         Command::Exam(args) => exam::run(&ctx, &args),
@@ -110,5 +127,12 @@ where
         Command::User(command) => user::run(&ctx, command),
         Command::History(command) => history::run(&ctx, command),
         Command::Check(args) => check::run(&ctx, &args),
+    };
+    match done {
+        // The reader went away (`recall report | head`): nothing is wrong.
+        Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(ExitCode::SUCCESS)
+        }
+        other => other,
     }
 }

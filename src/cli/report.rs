@@ -118,11 +118,11 @@ pub(super) fn run(ctx: &Context, args: &ReportArgs, user_given: bool) -> Result<
     if args.json {
         let json = serde_json::to_string_pretty(&report)
             .map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))?;
-        println!("{json}");
+        outln!("{json}")?;
     } else if args.csv {
         let csv =
             render::csv(&report).map_err(|e| Error::Usage(format!("cannot write CSV: {e}")))?;
-        print!("{csv}");
+        out!("{csv}")?;
     } else if let Some(path) = &args.html {
         std::fs::write(path, html::page(&report)).map_err(|source| Error::Write {
             path: path.clone(),
@@ -130,7 +130,7 @@ pub(super) fn run(ctx: &Context, args: &ReportArgs, user_given: bool) -> Result<
         })?;
         eprintln!("wrote {}", path.display());
     } else {
-        print!("{}", render::text(&report));
+        out!("{}", render::text(&report))?;
     }
     Ok(ExitCode::SUCCESS)
 }

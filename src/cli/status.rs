@@ -103,7 +103,7 @@ pub(super) fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitCode> {
     if args.json {
         let json = serde_json::to_string_pretty(&status)
             .map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))?;
-        println!("{json}");
+        outln!("{json}")?;
         return Ok(ExitCode::SUCCESS);
     }
     let several = status.areas.iter().any(|r| r.deck != status.areas[0].deck);
@@ -128,20 +128,20 @@ pub(super) fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitCode> {
     if rows.len() == 1 {
         rows.clear();
     }
-    println!("{} · study day {}", status.user, status.study_day);
-    print!(
+    outln!("{} · study day {}", status.user, status.study_day)?;
+    out!(
         "{}",
         table(
             &["area", "due", "new", "learned"],
             &Align::columns("lrrr"),
             &rows
         )
-    );
-    println!(
+    )?;
+    outln!(
         "New cards left for today: {} · streak: {} day{}",
         status.new_today,
         status.streak,
         if status.streak == 1 { "" } else { "s" }
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
