@@ -444,3 +444,59 @@ fn the_streak_counts_days_with_a_finished_drill() {
     assert_eq!(json["streak"], 1);
     assert_eq!(json["total"]["learned"], 2);
 }
+
+#[test]
+fn repeats_still_owed_come_back_in_the_next_drill_that_day() {
+    let l = Learner::new();
+    // Again, then the input ends before the repeat.
+    let out = l
+        .env
+        .recall(["drill", "--limit", "1"])
+        .write_stdin("\n1\n")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Stopped; every answer so far is saved.")
+    );
+    let out = l
+        .env
+        .recall(["drill", "--new", "0"])
+        .write_stdin("\n3\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("\nrepeat · 1 left · Communication\n"),
+        "{stdout}"
+    );
+    assert_eq!(shown(&stdout), [prompt(&l.cards[&l.order[0]])]);
+    assert!(stdout.ends_with("Streak: 1 day\n"), "{stdout}");
+    let store = l.store();
+    let user = store.user("tester").unwrap().unwrap();
+    let modes: Vec<String> = store
+        .history(user.id)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.mode)
+        .collect();
+    assert_eq!(modes, ["drill", "drill-repeat"]);
+    // Paid: a third drill has nothing.
+    let out = l.env.recall(["drill", "--new", "0"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Nothing to drill right now"));
+}
+
+#[test]
+fn a_drill_with_nothing_to_drill_does_not_count_for_the_streak() {
+    let l = Learner::new();
+    let out = l
+        .env
+        .recall(["drill", "--new", "0", "--area", "advocacy"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("Nothing to drill right now: no card is due and no new card is left for today in these areas."),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("Streak: 0 days\n"), "{stdout}");
+}

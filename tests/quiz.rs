@@ -177,12 +177,19 @@ fn an_exam_spreads_questions_by_area_weight() {
     env.recall(["deck", "add", deck.to_str().unwrap()])
         .assert()
         .success();
+    // "t" to all forty: the 20 questions of area a (true) are right.
     let out = run(
         &env,
         &["exam", "--deck", "mock", "--questions", "40", "--seed", "3"],
-        "",
+        &"t\n".repeat(40),
     );
-    assert!(out.contains("Score: 0/40 (0%) · FAIL"), "{out}");
+    assert!(out.contains("Score: 20/40 (50%) · FAIL"), "{out}");
+    // An exam given up before any answer is not an attempt.
+    let out = run(&env, &["exam", "--deck", "mock", "--questions", "5"], "");
+    assert!(
+        out.ends_with("No exam recorded: no question was answered.\n"),
+        "{out}"
+    );
     let store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
     let user = store.user("tester").unwrap().unwrap();
     let exams = store.exams(user.id).unwrap();
@@ -319,6 +326,16 @@ fn a_quiz_reschedules_exactly_as_sm2_says() {
     let log = store.history(user.id).unwrap();
     assert_eq!((log[0].mode.as_str(), log[0].quality), ("quiz", 5));
 
+    // The same day it is not due: recalled again, it keeps its schedule.
+    let before = store.card_state(user.id, &key).unwrap();
+    run(
+        &env,
+        &["quiz", "--kinds", "typed", "--count", "1"],
+        &format!("{answer}\n\n"),
+    );
+    assert_eq!(store.card_state(user.id, &key).unwrap(), before);
+    assert_eq!(store.history(user.id).unwrap().len(), 2);
+
     // The next day it is due, so the quiz asks it first; a typo gives 3.
     let mut typo = answer.clone();
     typo.pop();
@@ -352,14 +369,42 @@ fn an_expired_timer_marks_the_rest_wrong() {
             },
         })
         .collect();
-    let mut exam = Exam::new(questions, Some(start + Duration::minutes(4)));
+    let mut exam = Exam::new(questions.clone(), Some(start + Duration::minutes(4)));
     assert_eq!(exam.next(start), Some(0));
-    exam.answer(Given::Bool(true));
+    exam.answer(Given::Bool(true), start + Duration::minutes(1));
     assert_eq!(exam.next(start + Duration::minutes(2)), Some(1));
-    exam.answer(Given::Bool(true));
+    exam.answer(Given::Bool(true), start + Duration::minutes(3));
     assert_eq!(exam.next(start + Duration::minutes(4)), None);
     assert!(exam.timed_out());
     assert_eq!(exam.score(), (2, 4));
     assert_eq!(exam.areas()[0].percent(), 50);
     assert!(exam.answers()[2].is_none() && exam.answers()[3].is_none());
+
+    // An answer given after the deadline does not count either.
+    let mut exam = Exam::new(questions, Some(start + Duration::minutes(4)));
+    assert_eq!(exam.next(start + Duration::minutes(3)), Some(0));
+    assert_eq!(
+        exam.answer(Given::Bool(true), start + Duration::minutes(5)),
+        None
+    );
+    assert!(exam.timed_out());
+    assert_eq!(exam.score(), (0, 4));
+    assert_eq!(exam.next(start + Duration::minutes(5)), None);
+}
+
+#[test]
+fn a_judged_drill_answer_is_kept_when_the_input_ends_at_the_grade() {
+    let env = Env::new();
+    env.recall(["user", "add", "tester"]).assert().success();
+    let deck = weighted_deck(&env, [1, 1, 1], 2);
+    env.recall(["deck", "add", deck.to_str().unwrap()])
+        .assert()
+        .success();
+    // Right ("t" for a true card), then nothing more: Good stands.
+    let out = run(&env, &["drill", "--deck", "mock", "--new", "1"], "t\n");
+    assert!(out.contains("1 card done, 1 recalled (100%)"), "{out}");
+    let store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
+    let user = store.user("tester").unwrap().unwrap();
+    let log = store.history(user.id).unwrap();
+    assert_eq!((log.len(), log[0].quality), (1, 4));
 }

@@ -141,11 +141,7 @@ fn simulate(cards: &[Card], budget: usize, rng: &mut StdRng) -> Learner {
         let mut n = 0;
         let answer = |l: &mut Learner, i: usize, q: Quality, mode: Mode, n: &mut usize| {
             let before = l.states[i];
-            let after = if mode.reschedules() {
-                before.answer(q, day)
-            } else {
-                before
-            };
+            let after = mode.apply(before, q, day);
             l.states[i] = after;
             l.log.push(LogEntry {
                 review: Review {

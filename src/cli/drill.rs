@@ -84,6 +84,11 @@ pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
     let name = ctx.user_name();
     let user = match store.user(&name)? {
         Some(user) => user,
+        None if !crate::store::valid_user_name(&name) => {
+            return Err(Error::Usage(format!(
+                "{name:?} cannot name a user: use 1 to 64 characters, not only spaces"
+            )));
+        }
         None => {
             let user = store
                 .add_user(&name, clock.now().utc())?
@@ -108,8 +113,14 @@ pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
         limit: args.limit,
     };
     let seed = args.seed.unwrap_or_else(|| day_seed(&user.name, today));
+    // Repeats a drill stopped earlier today still owes come back too.
+    let owed: Vec<Item> = store
+        .owed_repeats(user.id, today)?
+        .iter()
+        .filter_map(|key| items.iter().find(|i| i.key == *key).cloned())
+        .collect();
     let queue = plan(items, today, allowance, seed);
-    let mut session = Session::new(queue, start.utc(), args.minutes);
+    let mut session = Session::new(queue, start.utc(), args.minutes).with_repeats(owed);
     while let Some(current) = session.next(clock.now().utc()) {
         let (item, mode) = (current.item.clone(), current.mode);
         term.clear().map_err(Error::Output)?;
@@ -127,7 +138,8 @@ pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
         let progress = term.styled(&progress, Style::Dim);
         say(&mut term, &progress)?;
         let shown = clock.now().utc();
-        let Some(quality) = ask(&mut term, &item, args.grades).map_err(Error::Output)? else {
+        let Some((quality, ended)) = ask(&mut term, &item, args.grades).map_err(Error::Output)?
+        else {
             session.stop();
             break;
         };
@@ -135,10 +147,17 @@ pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
         let ms = u32::try_from((at - shown).num_milliseconds()).ok();
         store.record_review(user.id, &item.key, quality, mode, at, today, ms)?;
         session.answer(quality);
+        if ended {
+            session.stop();
+            break;
+        }
     }
     let end = clock.now();
     let summary = Summary::of(session.outcomes());
-    let finished = session.end() == Some(End::Finished);
+    // A drill counts for the streak when it went through what it had (or
+    // its --minutes) and had something to drill.
+    let went_through = matches!(session.end(), Some(End::Finished | End::TimeUp));
+    let finished = went_through && !session.outcomes().is_empty();
     store.record_session(
         user.id,
         today,
@@ -207,16 +226,20 @@ pub(super) fn day_seed(user: &str, day: StudyDay) -> u64 {
     crate::deck::import::fnv1a(format!("{user}/{day}").as_bytes())
 }
 
-/// Shows one card and takes its grade; `None` when the input ends.
-fn ask(term: &mut Terminal, item: &Item, scale: Scale) -> std::io::Result<Option<Quality>> {
+/// Shows one card and takes its grade, and whether the input ended right
+/// after the answer (the proposed grade then stands); `None` when the input
+/// ends before an answer.
+fn ask(term: &mut Terminal, item: &Item, scale: Scale) -> std::io::Result<Option<(Quality, bool)>> {
     let question = match &item.card.content {
         Content::Basic { front, back } => {
-            return reveal_and_grade(term, front, back, scale);
+            let q = reveal_and_grade(term, front, back, scale)?;
+            return Ok(q.map(|q| (q, false)));
         }
         Content::Cloze { text } => {
             let segments = cloze::parse(text).unwrap_or_default();
             let (prompt, filled) = (cloze::prompt(&segments), cloze::filled(&segments));
-            return reveal_and_grade(term, &prompt, &filled, scale);
+            let q = reveal_and_grade(term, &prompt, &filled, scale)?;
+            return Ok(q.map(|q| (q, false)));
         }
         _ => match Question::of_card(&item.card) {
             Some(q) => q,
@@ -236,13 +259,15 @@ fn ask(term: &mut Terminal, item: &Item, scale: Scale) -> std::io::Result<Option
     }];
     let help = format!("Enter: {} · or {}", scale.name(proposed), scale.help());
     let Some(key) = term.ask(&help, |k| k.is_empty() || scale.parse(k).is_some())? else {
-        return Ok(None);
+        // The answer was given and judged: it is kept.
+        return Ok(Some((proposed, true)));
     };
-    Ok(Some(if key.is_empty() {
+    let quality = if key.is_empty() {
         proposed
     } else {
         scale.parse(&key).unwrap_or(proposed)
-    }))
+    };
+    Ok(Some((quality, false)))
 }
 
 /// A self-graded card: the prompt, Enter to reveal, the answer, a grade.
@@ -279,11 +304,15 @@ fn report(
 ) -> Result<()> {
     term.clear().map_err(Error::Output)?;
     let mut out = Vec::new();
-    if summary.cards == 0 && end == Some(End::Finished) {
-        out.push(
-            "Nothing to drill right now: no card is due and no new card is left for today."
-                .to_string(),
-        );
+    if summary.cards + summary.repeats == 0 && end == Some(End::Finished) {
+        let here = if args.areas.is_empty() {
+            ""
+        } else {
+            " in these areas"
+        };
+        out.push(format!(
+            "Nothing to drill right now: no card is due and no new card is left for today{here}."
+        ));
     } else {
         let share = percent(summary.recalled, summary.cards);
         let why = match end {
@@ -305,8 +334,7 @@ fn report(
         }));
     }
     let tomorrow = today.plus_days(1);
-    let due = store
-        .study_cards(user.id, args.deck.as_deref())?
+    let due = study_items(store, user, args.deck.as_deref(), &args.areas)?
         .iter()
         .filter(|c| c.state.due.is_some_and(|d| d <= tomorrow))
         .count();

@@ -27,10 +27,10 @@ pub(super) struct ExamArgs {
     #[arg(long, value_name = "ID")]
     deck: Option<String>,
     /// How many questions.
-    #[arg(long, default_value_t = 40)]
-    questions: usize,
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u64).range(1..))]
+    questions: u64,
     /// Time allowed [default: one minute a question]
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", value_parser = clap::value_parser!(u32).range(1..))]
     minutes: Option<u32>,
     /// The score needed to pass, in percent.
     #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u32).range(0..=100))]
@@ -99,6 +99,10 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
             let decks = store.decks(None, today)?;
             match decks.as_slice() {
                 [one] => one.id.clone(),
+                [] => {
+                    let none = "no deck is installed: `recall deck add FILE` installs one";
+                    return Err(Error::Usage(none.to_string()));
+                }
                 _ => {
                     return Err(Error::Usage(
                         "several decks are installed: choose one with --deck ID".to_string(),
@@ -119,12 +123,14 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
         .collect();
     let seed = args.seed.unwrap_or_else(|| day_seed(&user.name, today));
     let items = study_items(&store, &user, Some(&deck), &[])?;
-    let questions = assemble(items, &areas, args.questions, seed);
+    let wanted = usize::try_from(args.questions).unwrap_or(usize::MAX);
+    let questions = assemble(items, &areas, wanted, seed);
     let minutes = args
         .minutes
         .unwrap_or(u32::try_from(questions.len()).unwrap_or(u32::MAX));
     let deadline = start.utc() + Duration::minutes(i64::from(minutes));
     let mut exam = Exam::new(questions, Some(deadline));
+    let mut stopped = false;
     let mut term = Terminal::open().map_err(Error::Output)?;
     let total = exam.questions().len();
     while let Some(i) = exam.next(clock.now().utc()) {
@@ -142,16 +148,30 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
         let shown = clock.now().utc();
         let Some(given) = answer::ask(&mut term, &q.question).map_err(Error::Output)? else {
             exam.stop();
+            stopped = true;
             break;
         };
-        let verdict = exam.answer(given);
+        let at = clock.now().utc();
+        let Some(verdict) = exam.answer(given, at) else {
+            break;
+        };
         // An exam answer is logged, never rescheduled.
         let quality = Quality::ALL[if verdict == Match::Wrong { 1 } else { 4 }];
-        let at = clock.now().utc();
         let ms = u32::try_from((at - shown).num_milliseconds()).ok();
         store.record_review(user.id, &q.key, quality, Mode::Exam, at, today, ms)?;
     }
     let end = clock.now().utc();
+    if exam.answered() == 0 && !exam.timed_out() {
+        term.clear().map_err(Error::Output)?;
+        let why = if total == 0 {
+            "this deck has no card to ask about"
+        } else {
+            "no question was answered"
+        };
+        term.say(&format!("No exam recorded: {why}."))
+            .map_err(Error::Output)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let record = ExamRecord {
         deck: deck.clone(),
         started: start.utc(),
@@ -177,17 +197,14 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
     };
     store.record_exam(user.id, &record)?;
     term.clear().map_err(Error::Output)?;
-    term.say(&report(
-        &exam,
-        args.pass_mark,
-        (end - start.utc()).num_minutes(),
-    ))
-    .map_err(Error::Output)?;
+    let minutes = (end - start.utc()).num_minutes();
+    term.say(&report(&exam, args.pass_mark, minutes, stopped))
+        .map_err(Error::Output)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// The score, pass or fail, each area weakest first, and what was missed.
-fn report(exam: &Exam, pass_mark: u32, minutes: i64) -> String {
+fn report(exam: &Exam, pass_mark: u32, minutes: i64, stopped: bool) -> String {
     let (correct, total) = exam.score();
     let score = percent(correct, total);
     let verdict = if score >= pass_mark as usize {
@@ -198,11 +215,14 @@ fn report(exam: &Exam, pass_mark: u32, minutes: i64) -> String {
     let mut out = vec![format!(
         "Score: {correct}/{total} ({score}%) · {verdict} (pass mark {pass_mark}%) · {minutes} min"
     )];
+    let unanswered = plural(total - exam.answered(), "question");
     if exam.timed_out() {
-        let unanswered = exam.answers().iter().filter(|a| a.is_none()).count();
         out.push(format!(
-            "Time ran out: {} unanswered, counted wrong.",
-            plural(unanswered, "question")
+            "Time ran out: {unanswered} unanswered, counted wrong."
+        ));
+    } else if stopped {
+        out.push(format!(
+            "Stopped early: {unanswered} unanswered, counted wrong."
         ));
     }
     out.push(String::new());

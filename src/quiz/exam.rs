@@ -158,13 +158,25 @@ impl Exam {
         Some(self.next)
     }
 
-    /// Records the answer to the current question; a typo-close typed
-    /// answer counts as right, as a marker would allow it.
-    pub fn answer(&mut self, given: Given) -> Match {
+    /// Records the answer to the current question, given at `now`; a
+    /// typo-close typed answer counts as right, as a marker would allow it.
+    /// An answer given after the deadline does not count: time is up, and
+    /// it and the rest stay unanswered (`None`).
+    pub fn answer(&mut self, given: Given, now: DateTime<Utc>) -> Option<Match> {
+        if self.deadline.is_some_and(|d| now >= d) {
+            self.timed_out = true;
+            self.next = self.questions.len();
+            return None;
+        }
         let verdict = judge(&self.questions[self.next].question, &given);
         self.answers[self.next] = Some((given, verdict));
         self.next += 1;
-        verdict
+        Some(verdict)
+    }
+
+    /// How many questions were answered.
+    pub fn answered(&self) -> usize {
+        self.answers.iter().filter(|a| a.is_some()).count()
     }
 
     /// Stops here: the rest are unanswered.

@@ -212,17 +212,18 @@ fn is_practice(card: &Card) -> bool {
     card.tags.iter().any(|t| t == "practice") && !card.tags.iter().any(|t| t == "which-skill")
 }
 
-/// "Which skill does this practice develop?" with four skill names.
+/// "Which skill does this practice develop?" with four skill names, from a
+/// cloze practice card (its text filled in is the practice). Not when the
+/// practice names its own skill: that would give the answer away.
 fn which_skill(card: &Card, pool: &Pool<'_>, rng: &mut impl Rng) -> Option<Question> {
     let right = pool.skills.iter().find(|(id, _)| *id == card.area)?;
-    let practice = match &card.content {
-        Content::Cloze { text } => cloze::filled(&cloze::parse(text).ok()?),
-        Content::Basic { front, back } => format!("{front} {back}"),
-        Content::Typed {
-            question, answer, ..
-        } => format!("{question} {answer}"),
-        _ => return None,
+    let Content::Cloze { text } = &card.content else {
+        return None;
     };
+    let practice = cloze::filled(&cloze::parse(text).ok()?);
+    if names(&practice, &right.1) {
+        return None;
+    }
     let others: Vec<String> = pool
         .skills
         .iter()
@@ -235,6 +236,20 @@ fn which_skill(card: &Card, pool: &Pool<'_>, rng: &mut impl Rng) -> Option<Quest
         &others,
         rng,
     )
+}
+
+/// Whether `text` names the skill `name`: a word of the text shares the
+/// first six letters (or all of a shorter word) of a word of the name
+/// longer than three letters ("empathetic" names "Empathy").
+fn names(text: &str, name: &str) -> bool {
+    let text = normalize(text);
+    let stems: Vec<String> = normalize(name)
+        .split(' ')
+        .filter(|w| w.chars().count() > 3)
+        .map(|w| w.chars().take(6).collect())
+        .collect();
+    text.split(' ')
+        .any(|word| stems.iter().any(|stem| word.starts_with(stem.as_str())))
 }
 
 /// Candidate wrong answers from the deck's other cards: those of the same
@@ -304,13 +319,19 @@ fn pairing(
     pool: &Pool<'_>,
     rng: &mut impl Rng,
 ) -> Option<Question> {
-    let backs = others(card, pool, |c| match &c.content {
-        Content::Basic { back, .. } => Some(back.clone()),
-        _ => None,
-    });
+    // Another area's back: one from the same area may say the same thing
+    // in other words, and a true statement would be marked false.
+    let backs: Vec<String> = pool
+        .cards
+        .iter()
+        .filter(|c| c.area != card.area)
+        .filter_map(|c| match &c.content {
+            Content::Basic { back, .. } => Some(back.clone()),
+            _ => None,
+        })
+        .collect();
     let wrong = backs
         .iter()
-        .take(8)
         .filter(|b| normalize(b) != normalize(back))
         .collect::<Vec<_>>()
         .choose(rng)
@@ -349,4 +370,30 @@ fn indexes(options: &[String], answers: &[String]) -> Vec<usize> {
         .filter(|(_, o)| answers.contains(o))
         .map(|(i, _)| i)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names;
+
+    #[test]
+    fn a_practice_that_names_its_skill_is_caught() {
+        assert!(names(
+            "To build communication skills, role-play",
+            "Communication"
+        ));
+        assert!(names(
+            "Reflect to improve your empathetic responses",
+            "Empathy and Compassion"
+        ));
+        assert!(names(
+            "Use time blocking",
+            "Organization and Time Management"
+        ));
+        assert!(!names(
+            "Volunteer in community programs",
+            "Empathy and Compassion"
+        ));
+        assert!(!names("Attend community events", "Cultural Competency"));
+    }
 }

@@ -42,13 +42,13 @@ pub fn page(report: &Report) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>recall: retention by skill area</title><style>{STYLE}</style></head><body>\n\
-         <h1>Retention by skill area</h1>\n<p class=\"muted\">{} to {} ({} days){deck}. \
+         <h1>Retention by skill area</h1>\n<p class=\"muted\">{} to {} ({}){deck}. \
          Retention counts scheduled reviews only: the first drill or quiz answer of a day to a \
          card already learned; a review passes at quality 3 or more; young means an interval \
          under 21 days.</p>\n",
         esc(&report.since),
         esc(&report.until),
-        report.days
+        super::render::days(report.days)
     );
     let charted = report.class.as_ref().or(report.users.first());
     if let Some(s) = charted {

@@ -72,13 +72,22 @@ fn row(f: &Figures) -> Vec<String> {
     ]
 }
 
+/// "1 day", "30 days".
+pub fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{n} days")
+    }
+}
+
 /// The report as text for a terminal: no colour, only characters.
 pub fn text(report: &Report) -> String {
     let mut out = format!(
-        "Retention from {} to {} ({} days){}\n",
+        "Retention from {} to {} ({}){}\n",
         report.since,
         report.until,
-        report.days,
+        days(report.days),
         report
             .deck
             .as_deref()

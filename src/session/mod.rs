@@ -124,6 +124,13 @@ impl Session {
         }
     }
 
+    /// The same session, with cards still owed SM-2's repeat from an
+    /// earlier session today asked again after the queue.
+    pub fn with_repeats(mut self, owed: Vec<Item>) -> Session {
+        self.repeats.extend(owed);
+        self
+    }
+
     /// The card to show at `now`, or `None` when the session is over.
     pub fn next(&mut self, now: DateTime<Utc>) -> Option<Current<'_>> {
         if self.end.is_some() {

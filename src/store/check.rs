@@ -35,14 +35,12 @@ impl Replay {
             .parse()
             .map_err(|e: chrono::ParseError| bad(e.to_string()))?;
         let before = self.state.unwrap_or(State::NEW);
-        let after = if mode.reschedules() {
+        let after = mode.apply(before, quality, day);
+        if mode.reschedules() {
             let at = DateTime::parse_from_rfc3339(at).map_err(|e| bad(e.to_string()))?;
             self.last = Some(at.with_timezone(&Utc));
-            self.state = Some(before.answer(quality, day));
-            before.answer(quality, day)
-        } else {
-            before
-        };
+            self.state = Some(after);
+        }
         Ok((before, after))
     }
 

@@ -49,9 +49,27 @@ impl Mode {
         }
     }
 
-    /// Whether an answer in this mode moves the card's schedule.
+    /// Whether an answer in this mode may move the card's schedule (and so
+    /// counts as the card's last review).
     pub fn reschedules(self) -> bool {
         matches!(self, Mode::Drill | Mode::Quiz)
+    }
+
+    /// The state after answering with `q` on `day` in this mode.
+    ///
+    /// A drill answer goes through SM-2. So does a quiz answer, except that
+    /// a card quizzed before it is due and recalled keeps its schedule:
+    /// recalling it early says nothing SM-2's next interval could use, and
+    /// counting it would stretch the interval from a review that came too
+    /// soon. Forgotten early, it starts over like any failure. Repeats and
+    /// exam answers never move the schedule.
+    pub fn apply(self, before: State, q: Quality, day: StudyDay) -> State {
+        match self {
+            Mode::Drill => before.answer(q, day),
+            Mode::Quiz if q.passed() && before.due.is_some_and(|due| due > day) => before,
+            Mode::Quiz => before.answer(q, day),
+            Mode::DrillRepeat | Mode::Exam => before,
+        }
     }
 }
 
@@ -142,11 +160,7 @@ impl Store {
                 }));
             }
             let before = load_state(tx, user, card)?;
-            let after = if mode.reschedules() {
-                before.answer(quality, day)
-            } else {
-                before
-            };
+            let after = mode.apply(before, quality, day);
             let reviewed_at = next_time(tx, user, at)?;
             insert_review(
                 tx,

@@ -8,7 +8,7 @@ use rusqlite::params;
 use super::reviews::{CardKey, STATE_COLUMNS, state_at};
 use super::{Store, StoreError, timestamp};
 use crate::deck::Card;
-use crate::sched::{State, StudyDay};
+use crate::sched::{Quality, State, StudyDay};
 
 /// An active card with its area and the user's state of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +94,40 @@ impl Store {
                 },
             )
             .map_err(self.err())
+    }
+
+    /// The cards a user still owes an SM-2 repeat on `day`: those whose
+    /// latest drill answer of the day (first or repeat) was below 4, in the
+    /// order of those answers. A drill stopped early leaves them owed, and
+    /// the next drill that day asks them again.
+    pub fn owed_repeats(&self, user: i64, day: StudyDay) -> Result<Vec<CardKey>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT deck_id, card_id, quality, reviewed_at FROM reviews
+                 WHERE user_id = ?1 AND study_day = ?2 AND mode IN ('drill', 'drill-repeat')
+                 ORDER BY reviewed_at",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![user, day.to_string()], |r| {
+                let key = CardKey {
+                    deck: r.get(0)?,
+                    card: r.get(1)?,
+                };
+                Ok((key, r.get::<_, u8>(2)?))
+            })
+            .map_err(self.err())?;
+        // The latest answer of each card decides; keep the order it came in.
+        let mut owed: Vec<CardKey> = Vec::new();
+        for row in rows {
+            let (key, quality) = row.map_err(self.err())?;
+            owed.retain(|k| *k != key);
+            if quality < Quality::SESSION_DONE.value() {
+                owed.push(key);
+            }
+        }
+        Ok(owed)
     }
 
     /// Records a drill session.

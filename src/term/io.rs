@@ -108,7 +108,7 @@ impl Terminal {
         self.say(&help)?;
         loop {
             let answer = match &mut self.input {
-                Input::Keys => read_key()?,
+                Input::Keys => read_answer_key()?,
                 Input::Lines(stdin) => read_line(stdin)?,
             };
             let Some(answer) = answer else {
@@ -122,20 +122,34 @@ impl Terminal {
         }
     }
 
-    /// Reads a typed answer: a whole line, edited as usual on a terminal.
+    /// Reads a typed answer: a whole line. On a terminal it is typed in
+    /// raw mode (Backspace edits; Esc, Ctrl-C and Ctrl-D end the input as at
+    /// any other prompt).
     pub fn ask_line(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
         let prompt = self.styled(prompt, Style::Dim);
         match &mut self.input {
             Input::Keys => {
                 write!(self.out, "{prompt} ")?;
                 self.out.flush()?;
-                terminal::disable_raw_mode()?;
                 let mut line = String::new();
-                let read = std::io::stdin().lock().read_line(&mut line);
-                terminal::enable_raw_mode()?;
-                match read? {
-                    0 => Ok(None),
-                    _ => Ok(Some(line.trim().to_string())),
+                loop {
+                    match read_key()? {
+                        Key::Quit => return Ok(None),
+                        Key::Enter => {
+                            write!(self.out, "\r\n")?;
+                            return Ok(Some(line.trim().to_string()));
+                        }
+                        Key::Backspace => {
+                            if line.pop().is_some() {
+                                write!(self.out, "\u{8} \u{8}")?;
+                            }
+                        }
+                        Key::Char(c) => {
+                            line.push(c);
+                            write!(self.out, "{c}")?;
+                        }
+                    }
+                    self.out.flush()?;
                 }
             }
             Input::Lines(stdin) => {
@@ -163,8 +177,16 @@ fn read_line(stdin: &mut BufReader<Stdin>) -> std::io::Result<Option<String>> {
     }
 }
 
-/// The next keypress as text: a character, or "" for Enter.
-fn read_key() -> std::io::Result<Option<String>> {
+/// A keypress that means something at a prompt.
+enum Key {
+    Char(char),
+    Enter,
+    Backspace,
+    /// Esc, Ctrl-C or Ctrl-D: the learner is done.
+    Quit,
+}
+
+fn read_key() -> std::io::Result<Key> {
     loop {
         let Event::Key(KeyEvent {
             code,
@@ -177,11 +199,25 @@ fn read_key() -> std::io::Result<Option<String>> {
         };
         let ctrl = modifiers.contains(KeyModifiers::CONTROL);
         return Ok(match code {
-            KeyCode::Char('c' | 'd') if ctrl => None,
-            KeyCode::Esc => None,
-            KeyCode::Enter => Some(String::new()),
-            KeyCode::Char(c) => Some(c.to_string()),
+            KeyCode::Char('c' | 'd') if ctrl => Key::Quit,
+            KeyCode::Esc => Key::Quit,
+            KeyCode::Enter => Key::Enter,
+            KeyCode::Backspace => Key::Backspace,
+            KeyCode::Char(c) => Key::Char(c),
             _ => continue,
+        });
+    }
+}
+
+/// The next keypress as an answer: a character, or "" for Enter; `None`
+/// when the learner is done.
+fn read_answer_key() -> std::io::Result<Option<String>> {
+    loop {
+        return Ok(match read_key()? {
+            Key::Quit => None,
+            Key::Enter => Some(String::new()),
+            Key::Char(c) => Some(c.to_string()),
+            Key::Backspace => continue,
         });
     }
 }
