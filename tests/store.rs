@@ -539,3 +539,30 @@ fn two_drills_for_one_user_at_once_lose_no_answer() {
     assert_eq!(store.card_states(user.id).unwrap().len(), 10);
     env.recall(["check"]).assert().success();
 }
+
+#[test]
+fn deck_show_lists_areas_and_with_cards_every_active_card() {
+    let env = Env::new();
+    let file = write_deck(&env, &[("one", "First"), ("two", "Second")]);
+    env.recall(["deck", "add", file.to_str().unwrap()])
+        .assert()
+        .success();
+    write_deck(&env, &[("two", "Second")]);
+    env.recall(["deck", "add", file.to_str().unwrap()])
+        .assert()
+        .success();
+    let out = env
+        .recall(["deck", "show", "week", "--cards"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        "Week (week, version 1)\n1 card in 1 area (1 retired); installed 2026-03-02, updated 2026-03-02\n\n\
+         area  name  cards  exam weight\n\
+         a     A         1            -\n\n\
+         card  area  kind   asks\n\
+         two   a     basic  Second\n"
+    );
+    let out = env.recall(["deck", "show", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}

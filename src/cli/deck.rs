@@ -25,8 +25,13 @@ pub(super) enum DeckCommand {
     },
     /// The installed decks, with what is due today.
     List,
-    /// One installed deck: its areas and cards.
-    Show { id: String },
+    /// One installed deck: its areas, and with --cards every active card.
+    Show {
+        id: String,
+        /// List every active card too.
+        #[arg(long)]
+        cards: bool,
+    },
     /// Remove an installed deck with its cards and everyone's history of them.
     Remove {
         id: String,
@@ -73,7 +78,7 @@ pub(super) fn run(ctx: &Context, command: DeckCommand) -> Result<ExitCode> {
         DeckCommand::Import(args) => import(&args),
         DeckCommand::Add { file } => add(ctx, &file),
         DeckCommand::List => list(ctx),
-        DeckCommand::Show { id } => show(ctx, &id),
+        DeckCommand::Show { id, cards } => show(ctx, &id, cards),
         DeckCommand::Remove { id, yes } => remove(ctx, &id, yes),
     }
 }
@@ -83,6 +88,12 @@ fn add(ctx: &Context, file: &Path) -> Result<ExitCode> {
     let deck = deck::load(file)?;
     let mut store = ctx.store()?;
     let report = store.install_deck(&deck, ctx.now()?.utc())?;
+    if let Some(previous) = report.previous.filter(|p| *p > report.version) {
+        eprintln!(
+            "recall: note: deck {} goes back from version {previous} to {}",
+            report.deck, report.version
+        );
+    }
     outln!("{}", describe(&report))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -155,7 +166,7 @@ fn list(ctx: &Context) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn show(ctx: &Context, id: &str) -> Result<ExitCode> {
+fn show(ctx: &Context, id: &str, with_cards: bool) -> Result<ExitCode> {
     let store = ctx.store()?;
     let user = store.user(&ctx.user_name())?;
     let today = ctx
@@ -194,6 +205,26 @@ fn show(ctx: &Context, id: &str) -> Result<ExitCode> {
         &Align::columns("llrr"),
         &rows,
     ));
+    if with_cards {
+        let cards: Vec<Vec<String>> = store
+            .deck_cards(id)?
+            .iter()
+            .map(|c| {
+                let prompt = c.content.prompt();
+                let line = prompt.lines().next().unwrap_or("");
+                let short: String = line.chars().take(70).collect();
+                let cut = if short.len() < line.len() { "…" } else { "" };
+                let kind = c.content.kind().name().to_string();
+                vec![c.id.clone(), c.area.clone(), kind, format!("{short}{cut}")]
+            })
+            .collect();
+        out.push('\n');
+        out.push_str(&table(
+            &["card", "area", "kind", "asks"],
+            &Align::columns("llll"),
+            &cards,
+        ));
+    }
     out!("{out}")?;
     Ok(ExitCode::SUCCESS)
 }
