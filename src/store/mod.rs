@@ -72,7 +72,7 @@ pub enum StoreError {
         "a review at {at} is already recorded for another card ({existing}); the history belongs to another user or database"
     )]
     HistoryConflict { at: String, existing: String },
-    #[error("database {}: cannot read it: {source}", path.display())]
+    #[error("database {}: cannot read it: {}", path.display(), crate::io_text(source))]
     Io {
         path: PathBuf,
         #[source]
