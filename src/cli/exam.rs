@@ -136,19 +136,28 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
     while let Some(i) = exam.next(clock.now().utc()) {
         let q = exam.questions()[i].clone();
         term.clear().map_err(Error::Output)?;
-        let left = (deadline - clock.now().utc()).num_seconds().max(0);
-        let progress = format!(
-            "question {}/{total} · {}:{:02} left",
-            i + 1,
-            left / 60,
-            left % 60
-        );
-        let progress = term.styled(&progress, Style::Dim);
+        // The countdown: drawn now, and kept up to date on a terminal.
+        let n = i + 1;
+        let countdown = move || {
+            let remaining = deadline - clock.now().utc();
+            // Whole seconds, rounded up: 0:00 only when time is up.
+            let ms = remaining.num_milliseconds().max(0);
+            let left = (ms + 999) / 1000;
+            let text = format!("question {n}/{total} · {}:{:02} left", left / 60, left % 60);
+            (text, ms == 0)
+        };
+        let progress = term.styled(&countdown().0, Style::Dim);
         term.say(&progress).map_err(Error::Output)?;
+        term.set_ticker(Some(Box::new(countdown)));
         let shown = clock.now().utc();
-        let Some(given) = answer::ask(&mut term, &q.question).map_err(Error::Output)? else {
-            exam.stop();
-            stopped = true;
+        let asked = answer::ask(&mut term, &q.question).map_err(Error::Output)?;
+        term.set_ticker(None);
+        let Some(given) = asked else {
+            // Time ran out at the prompt, or the learner stopped.
+            if exam.next(clock.now().utc()).is_some() {
+                exam.stop();
+                stopped = true;
+            }
             break;
         };
         let at = clock.now().utc();

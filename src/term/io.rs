@@ -23,7 +23,12 @@ pub struct Terminal {
     out: Stdout,
     input: Input,
     colour: bool,
+    ticker: Option<Ticker>,
 }
+
+/// A line kept up to date at the top of the screen while a prompt waits
+/// (an exam's countdown): the text now, and whether time is up.
+pub type Ticker = Box<dyn Fn() -> (String, bool)>;
 
 enum Input {
     /// A terminal in raw mode: one key at a time.
@@ -49,7 +54,59 @@ impl Terminal {
             out,
             input,
             colour: interactive && !no_colour,
+            ticker: None,
         })
+    }
+
+    /// Keeps the first line of the screen up to date while waiting for a
+    /// key, on a terminal; when the ticker says time is up, the prompt
+    /// ends as if the input had. `None` stops it. Lines from a pipe are
+    /// read without it.
+    pub fn set_ticker(&mut self, ticker: Option<Ticker>) {
+        self.ticker = ticker;
+    }
+
+    /// The next key, redrawing the ticker's line each second meanwhile.
+    fn key(&mut self) -> std::io::Result<Key> {
+        let Some(ticker) = &self.ticker else {
+            return read_key();
+        };
+        loop {
+            if crossterm::event::poll(std::time::Duration::from_millis(500))? {
+                return read_key();
+            }
+            let (text, up) = ticker();
+            let text = if self.colour {
+                use crossterm::style::Stylize;
+                text.dim().to_string()
+            } else {
+                text
+            };
+            execute!(
+                self.out,
+                cursor::SavePosition,
+                cursor::MoveTo(0, 0),
+                terminal::Clear(terminal::ClearType::CurrentLine),
+                crossterm::style::Print(text),
+                cursor::RestorePosition
+            )?;
+            if up {
+                return Ok(Key::Quit);
+            }
+        }
+    }
+
+    /// The next keypress as an answer: a character, or "" for Enter;
+    /// `None` when the learner is done (or time is up).
+    fn answer_key(&mut self) -> std::io::Result<Option<String>> {
+        loop {
+            return Ok(match self.key()? {
+                Key::Quit => None,
+                Key::Enter => Some(String::new()),
+                Key::Char(c) => Some(c.to_string()),
+                Key::Backspace => continue,
+            });
+        }
     }
 
     /// Whether this is a terminal read key by key.
@@ -108,7 +165,7 @@ impl Terminal {
         self.say(&help)?;
         loop {
             let answer = match &mut self.input {
-                Input::Keys => read_answer_key()?,
+                Input::Keys => self.answer_key()?,
                 Input::Lines(stdin) => read_line(stdin)?,
             };
             let Some(answer) = answer else {
@@ -133,7 +190,7 @@ impl Terminal {
                 self.out.flush()?;
                 let mut line = String::new();
                 loop {
-                    match read_key()? {
+                    match self.key()? {
                         Key::Quit => return Ok(None),
                         Key::Enter => {
                             write!(self.out, "\r\n")?;
@@ -205,19 +262,6 @@ fn read_key() -> std::io::Result<Key> {
             KeyCode::Backspace => Key::Backspace,
             KeyCode::Char(c) => Key::Char(c),
             _ => continue,
-        });
-    }
-}
-
-/// The next keypress as an answer: a character, or "" for Enter; `None`
-/// when the learner is done.
-fn read_answer_key() -> std::io::Result<Option<String>> {
-    loop {
-        return Ok(match read_key()? {
-            Key::Quit => None,
-            Key::Enter => Some(String::new()),
-            Key::Char(c) => Some(c.to_string()),
-            Key::Backspace => continue,
         });
     }
 }
