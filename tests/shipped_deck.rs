@@ -29,8 +29,11 @@ fn shipped_deck_lints_clean_with_no_warning() {
     let checked = deck::check(path, &text);
     let problems: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
     assert_eq!(problems, Vec::<String>::new());
-    // The binary carries the same file.
-    assert_eq!(checked.deck, Some(deck::shipped().unwrap()));
+    // The binary carries the same file, and knows its id and version.
+    let shipped = deck::shipped().unwrap();
+    assert_eq!(checked.deck.as_ref(), Some(&shipped));
+    assert_eq!(shipped.info.id, deck::SHIPPED_ID);
+    assert_eq!(shipped.info.version, deck::SHIPPED_VERSION);
 }
 
 #[test]

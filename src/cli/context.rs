@@ -82,15 +82,9 @@ impl Context {
             }
         };
         let mut store = Store::open(&path)?;
-        let shipped = deck::shipped()?;
-        let installed = store.deck_version(&shipped.info.id)?;
-        let install = if store.created() {
-            true
-        } else {
-            installed.is_some_and(|v| v < shipped.info.version)
-        };
-        if install {
-            store.install_deck(&shipped, self.now()?.utc())?;
+        let installed = store.deck_version(deck::SHIPPED_ID)?;
+        if store.created() || installed.is_some_and(|v| v < deck::SHIPPED_VERSION) {
+            store.install_deck(&deck::shipped()?, self.now()?.utc())?;
         }
         Ok(store)
     }
