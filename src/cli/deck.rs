@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use super::Context;
 use crate::deck::{self, Severity};
 use crate::store::InstallReport;
-use crate::term::{Align, table};
+use crate::term::{Align, plural, table};
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -105,7 +105,7 @@ fn describe(r: &InstallReport) -> String {
             "installed deck {} (version {}): {}",
             r.deck,
             r.version,
-            count(r.added, "card")
+            plural(r.added as u64, "card")
         );
     };
     if !r.changed_anything() {
@@ -182,8 +182,8 @@ fn show(ctx: &Context, id: &str, with_cards: bool) -> Result<ExitCode> {
     }
     out.push_str(&format!(
         "{} in {}{}; installed {}, updated {}\n\n",
-        count(usize::try_from(s.cards).unwrap_or(usize::MAX), "card"),
-        count(deck.areas.len(), "area"),
+        plural(s.cards, "card"),
+        plural(deck.areas.len() as u64, "area"),
         if s.retired > 0 {
             format!(" ({} retired)", s.retired)
         } else {
@@ -240,10 +240,7 @@ fn remove(ctx: &Context, id: &str, yes: bool) -> Result<ExitCode> {
         });
     }
     let reviews = store.remove_deck(id)?.unwrap_or(0);
-    outln!(
-        "removed deck {id} and {}",
-        count(usize::try_from(reviews).unwrap_or(usize::MAX), "review")
-    )?;
+    outln!("removed deck {id} and {}", plural(reviews, "review"))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -281,7 +278,7 @@ fn lint(args: &LintArgs) -> Result<ExitCode> {
     if errors + warnings > 0 {
         eprintln!(
             "{}",
-            count(errors, "error") + ", " + &count(warnings, "warning")
+            plural(errors, "error") + ", " + &plural(warnings, "warning")
         );
     }
     let failed = errors > 0 || (args.strict && warnings > 0);
@@ -294,16 +291,8 @@ fn lint(args: &LintArgs) -> Result<ExitCode> {
 
 /// "12 cards in 3 areas".
 fn size(deck: &deck::Deck) -> String {
-    let cards = count(deck.cards.len(), "card");
-    format!("{cards} in {}", count(deck.areas.len(), "area"))
-}
-
-fn count(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
+    let cards = plural(deck.cards.len() as u64, "card");
+    format!("{cards} in {}", plural(deck.areas.len() as u64, "area"))
 }
 
 fn import(args: &ImportArgs) -> Result<ExitCode> {

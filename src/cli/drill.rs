@@ -14,7 +14,7 @@ use crate::quiz::{Match, Question};
 use crate::sched::{Grade, Quality, StudyDay};
 use crate::session::{Allowance, AreaSummary, End, Item, Session, Summary, plan};
 use crate::store::{Mode, Store, User};
-use crate::term::{Style, Terminal};
+use crate::term::{Style, Terminal, plural};
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -322,11 +322,11 @@ fn report(
         };
         let repeats = match summary.repeats {
             0 => String::new(),
-            n => format!(", {}", plural(n, "repeat")),
+            n => format!(", {}", plural(n as u64, "repeat")),
         };
         out.push(format!(
             "{why}{} done, {} recalled ({share}%){repeats}, in {minutes} min",
-            plural(summary.cards, "card"),
+            plural(summary.cards as u64, "card"),
             summary.recalled,
         ));
         out.extend(per_area(summary, |a| {
@@ -338,9 +338,9 @@ fn report(
         .iter()
         .filter(|c| c.state.due.is_some_and(|d| d <= tomorrow))
         .count();
-    out.push(format!("Due tomorrow: {}", plural(due, "card")));
+    out.push(format!("Due tomorrow: {}", plural(due as u64, "card")));
     let streak = store.streak(user.id, today)?;
-    out.push(format!("Streak: {}", plural(streak as usize, "day")));
+    out.push(format!("Streak: {}", plural(u64::from(streak), "day")));
     say(term, &out.join("\n"))
 }
 
@@ -357,12 +357,4 @@ pub(super) fn per_area(summary: &Summary, cells: impl Fn(&AreaSummary) -> String
         .iter()
         .map(|a| format!("  {:width$}  {}", a.area, cells(a)))
         .collect()
-}
-
-pub(super) fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
 }

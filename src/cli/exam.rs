@@ -11,14 +11,14 @@ use rand::seq::SliceRandom;
 
 use super::Context;
 use super::answer;
-use super::drill::{day_seed, plural, study_items};
+use super::drill::{day_seed, study_items};
 use super::quiz::Pools;
 use crate::quiz::exam::{Exam, ExamQuestion, allocate, percent};
 use crate::quiz::{Form, Match, build};
 use crate::sched::Quality;
 use crate::session::Item;
 use crate::store::{ExamAnswer, ExamRecord, Mode, Store, User};
-use crate::term::{Align, Style, Terminal, table};
+use crate::term::{Align, Style, Terminal, plural, table};
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -224,7 +224,7 @@ fn report(exam: &Exam, pass_mark: u32, minutes: i64, stopped: bool) -> String {
     let mut out = vec![format!(
         "Score: {correct}/{total} ({score}%) · {verdict} (pass mark {pass_mark}%) · {minutes} min"
     )];
-    let unanswered = plural(total - exam.answered(), "question");
+    let unanswered = plural((total - exam.answered()) as u64, "question");
     if exam.timed_out() {
         out.push(format!(
             "Time ran out: {unanswered} unanswered, counted wrong."

@@ -13,14 +13,14 @@ use rand::rngs::StdRng;
 
 use super::Context;
 use super::answer;
-use super::drill::{day_seed, per_area, plural, study_items};
+use super::drill::{day_seed, per_area, study_items};
 use crate::deck::Card;
 use crate::quiz::exam::{judge, percent};
 use crate::quiz::{Form, Match, Pool, Question, build};
 use crate::sched::{Quality, StudyDay};
 use crate::session::{Item, Outcome, Summary};
 use crate::store::Mode;
-use crate::term::{Style, Terminal};
+use crate::term::{Style, Terminal, plural};
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -182,7 +182,7 @@ pub(super) fn run(ctx: &Context, args: &QuizArgs) -> Result<ExitCode> {
     let summary = Summary::of(&outcomes);
     let mut out = vec![format!(
         "{} answered, {} right ({}%)",
-        plural(summary.cards, "question"),
+        plural(summary.cards as u64, "question"),
         summary.recalled,
         percent(summary.recalled, summary.cards)
     )];

@@ -7,7 +7,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Context;
-use crate::term::{Align, table};
+use crate::term::{Align, plural, table};
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -138,10 +138,9 @@ pub(super) fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitCode> {
         )
     )?;
     outln!(
-        "New cards left for today: {} · streak: {} day{}",
+        "New cards left for today: {} · streak: {}",
         status.new_today,
-        status.streak,
-        if status.streak == 1 { "" } else { "s" }
+        plural(u64::from(status.streak), "day")
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -48,7 +48,7 @@ pub fn page(report: &Report) -> String {
          under 21 days.</p>\n",
         esc(&report.since),
         esc(&report.until),
-        super::render::days(report.days)
+        crate::term::plural(report.days.unsigned_abs(), "day")
     );
     let charted = report.class.as_ref().or(report.users.first());
     if let Some(s) = charted {

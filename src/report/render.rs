@@ -2,7 +2,7 @@
 //! user and area, then totals) and as JSON (the `Report` structure).
 
 use super::{Figures, Report, Section, Share};
-use crate::term::{Align, table};
+use crate::term::{Align, plural, table};
 
 /// A percentage to one decimal, or "-" with nothing to measure.
 pub fn percent(share: &Share) -> String {
@@ -72,22 +72,13 @@ fn row(f: &Figures) -> Vec<String> {
     ]
 }
 
-/// "1 day", "30 days".
-pub fn days(n: i64) -> String {
-    if n == 1 {
-        "1 day".to_string()
-    } else {
-        format!("{n} days")
-    }
-}
-
 /// The report as text for a terminal: no colour, only characters.
 pub fn text(report: &Report) -> String {
     let mut out = format!(
         "Retention from {} to {} ({}){}\n",
         report.since,
         report.until,
-        days(report.days),
+        plural(report.days.unsigned_abs(), "day"),
         report
             .deck
             .as_deref()

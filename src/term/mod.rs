@@ -68,6 +68,15 @@ pub fn table(header: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// "1 card", "3 cards".
+pub fn plural(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
