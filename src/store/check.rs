@@ -26,9 +26,7 @@ impl Replay {
         mode: &str,
         quality: u8,
     ) -> rusqlite::Result<(State, State)> {
-        let bad = |e: String| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
-        };
+        let bad = super::bad_text;
         let mode: Mode = mode.parse().map_err(bad)?;
         let quality = Quality::new(quality).map_err(|e| bad(e.to_string()))?;
         let day: StudyDay = day
@@ -126,13 +124,7 @@ impl Store {
             tx.execute("DELETE FROM card_state", [])?;
             for ((user, card), (state, last)) in &replayed {
                 let last = DateTime::parse_from_rfc3339(last)
-                    .map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(
-                            0,
-                            rusqlite::types::Type::Text,
-                            Box::new(e),
-                        )
-                    })?
+                    .map_err(super::bad_text)?
                     .with_timezone(&Utc);
                 save_state(tx, *user, card, state, last)?;
             }

@@ -258,13 +258,7 @@ impl Store {
         let mut cards = Vec::new();
         for json in rows {
             let json = json.map_err(self.err())?;
-            let card = serde_json::from_str(&json).map_err(|e| {
-                self.err()(rusqlite::Error::FromSqlConversionFailure(
-                    0,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                ))
-            })?;
+            let card = super::card_json(&json).map_err(self.err())?;
             cards.push(card);
         }
         Ok(cards)

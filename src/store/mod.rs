@@ -268,6 +268,17 @@ fn sqlite(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + use<> {
     }
 }
 
+/// A stored text that does not read as what it should be (a date, a
+/// mode, a card's JSON): the error SQLite's own conversions give.
+pub(crate) fn bad_text(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+}
+
+/// A card from the JSON a `cards` row stores.
+pub(crate) fn card_json(json: &str) -> rusqlite::Result<crate::deck::Card> {
+    serde_json::from_str(json).map_err(bad_text)
+}
+
 /// A UTC time as stored: fixed width, milliseconds, so text order is time
 /// order.
 pub(crate) fn timestamp(t: DateTime<Utc>) -> String {

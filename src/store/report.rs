@@ -6,7 +6,6 @@ use rusqlite::{OptionalExtension, params};
 
 use super::reviews::{STATE_COLUMNS, state_at};
 use super::{Store, StoreError};
-use crate::deck::Card;
 use crate::sched::{State, StudyDay};
 
 /// A card as a report counts it.
@@ -51,10 +50,6 @@ pub struct AreaName {
     pub deck: String,
     pub area: String,
     pub name: String,
-}
-
-fn bad_day(e: chrono::ParseError) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
 }
 
 impl Store {
@@ -129,7 +124,7 @@ impl Store {
             .optional()
             .map_err(self.err())?;
         Ok(json
-            .and_then(|j| serde_json::from_str::<Card>(&j).ok())
+            .and_then(|j| super::card_json(&j).ok())
             .map(|c| c.content.prompt()))
     }
 
@@ -180,7 +175,7 @@ impl Store {
                         user,
                         deck: key.1.clone(),
                         area: r.get(2).map_err(&err)?,
-                        day: key.0.parse().map_err(|e| err(bad_day(e)))?,
+                        day: key.0.parse().map_err(|e| err(super::bad_text(e)))?,
                         quality: r.get(4).map_err(&err)?,
                         interval_before: r.get(6).map_err(&err)?,
                     });

@@ -102,15 +102,7 @@ pub(super) const STATE_COLUMNS: &str = "repetitions, ease, interval, due, lapses
 pub(super) fn state_at(row: &Row<'_>, at: usize) -> rusqlite::Result<State> {
     let due: Option<String> = row.get(at + 3)?;
     let due = due
-        .map(|d| {
-            d.parse::<StudyDay>().map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    at + 3,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })
-        })
+        .map(|d| d.parse::<StudyDay>().map_err(super::bad_text))
         .transpose()?;
     Ok(State {
         repetitions: row.get(at)?,

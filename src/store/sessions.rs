@@ -48,13 +48,7 @@ impl Store {
         let mut cards = Vec::new();
         while let Some(r) = rows.next().map_err(&err)? {
             let json: String = r.get(2).map_err(&err)?;
-            let card: Card = serde_json::from_str(&json).map_err(|e| {
-                err(rusqlite::Error::FromSqlConversionFailure(
-                    2,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                ))
-            })?;
+            let card = super::card_json(&json).map_err(&err)?;
             let scheduled: Option<u32> = r.get(5).map_err(&err)?;
             let state = match scheduled {
                 Some(_) => state_at(r, 5).map_err(&err)?,
