@@ -285,3 +285,15 @@ fn a_byte_order_mark_does_not_shift_columns() {
         ]
     );
 }
+
+#[test]
+fn cloze_accept_names_the_deletions_of_its_text() {
+    assert_lint(
+        "cloze-accept.toml",
+        &[
+            "16:26: `accept` names `c3`, which is not a deletion of this card (deletions: c1, c2)",
+            "23:10: `accept` of a cloze card must be a table of deletions, such as accept = { c1 = [\"...\"] }, found a list",
+        ],
+        1,
+    );
+}

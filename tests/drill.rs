@@ -16,7 +16,7 @@ const DECK: &str = "case-management-skills";
 fn prompt(card: &Card) -> String {
     match &card.content {
         Content::Basic { front, .. } => front.clone(),
-        Content::Cloze { text } => cloze::prompt(&cloze::parse(text).unwrap()),
+        Content::Cloze { text, .. } => cloze::prompt(&cloze::parse(text).unwrap()),
         Content::Choice { question, .. } | Content::Typed { question, .. } => question.clone(),
         Content::TrueFalse { statement, .. } => statement.clone(),
     }

@@ -68,6 +68,7 @@ pub fn deck(n: usize) -> Deck {
                 },
                 6 => Content::Cloze {
                     text: format!("Fact {i} says {{{{c1::term {i}}}}} matters."),
+                    accept: Default::default(),
                 },
                 7 => Content::Choice {
                     question: format!("Which option fits question {i}?"),

@@ -235,7 +235,7 @@ fn ask(term: &mut Terminal, item: &Item, scale: Scale) -> std::io::Result<Option
             let q = reveal_and_grade(term, front, back, scale)?;
             return Ok(q.map(|q| (q, false)));
         }
-        Content::Cloze { text } => {
+        Content::Cloze { text, .. } => {
             let segments = cloze::parse(text).unwrap_or_default();
             let (prompt, filled) = (cloze::prompt(&segments), cloze::filled(&segments));
             let q = reveal_and_grade(term, &prompt, &filled, scale)?;

@@ -139,6 +139,30 @@ pub fn answers<'a>(segments: &[Segment<'a>]) -> Vec<&'a str> {
         .collect()
 }
 
+/// Each gap's number and answer, in order.
+pub fn gaps<'a>(segments: &[Segment<'a>]) -> Vec<(u32, &'a str)> {
+    segments
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Gap { number, answer, .. } => Some((*number, *answer)),
+            Segment::Text(_) => None,
+        })
+        .collect()
+}
+
+/// The deletion numbers, each once, in order of first appearance.
+pub fn numbers(segments: &[Segment<'_>]) -> Vec<u32> {
+    let mut out = Vec::new();
+    for s in segments {
+        if let Segment::Gap { number, .. } = s {
+            if !out.contains(number) {
+                out.push(*number);
+            }
+        }
+    }
+    out
+}
+
 fn render(segments: &[Segment<'_>], gap: impl Fn(&str, Option<&str>) -> String) -> String {
     segments
         .iter()

@@ -1,5 +1,7 @@
 //! The deck model: what a checked deck file holds.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A checked deck.
@@ -54,8 +56,13 @@ pub struct Card {
 pub enum Content {
     /// A front to recall the back from.
     Basic { front: String, back: String },
-    /// A text with `{{c1::answer}}` deletions to fill in.
-    Cloze { text: String },
+    /// A text with `{{c1::answer}}` deletions to fill in, and for each
+    /// deletion number (`c1`) the other answers a typed blank accepts.
+    Cloze {
+        text: String,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        accept: BTreeMap<String, Vec<String>>,
+    },
     /// A question with options, one or several of them right.
     Choice {
         question: String,
@@ -119,7 +126,7 @@ impl Kind {
     pub(crate) fn fields(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {
             Kind::Basic => (&["front", "back"], &[]),
-            Kind::Cloze => (&["text"], &[]),
+            Kind::Cloze => (&["text"], &["accept"]),
             Kind::Choice => (&["question", "options", "answer"], &[]),
             Kind::TrueFalse => (&["statement", "answer"], &["explanation"]),
             Kind::Typed => (&["question", "answer"], &["accept"]),
@@ -143,7 +150,7 @@ impl Content {
     pub fn prompt(&self) -> String {
         match self {
             Content::Basic { front, .. } => front.clone(),
-            Content::Cloze { text } => super::cloze::parse(text)
+            Content::Cloze { text, .. } => super::cloze::parse(text)
                 .map_or_else(|_| text.clone(), |s| super::cloze::prompt(&s)),
             Content::Choice { question, .. } | Content::Typed { question, .. } => question.clone(),
             Content::TrueFalse { statement, .. } => statement.clone(),

@@ -163,21 +163,24 @@ fn candidates(card: &Card, pool: &Pool<'_>, forms: &[Form], rng: &mut impl Rng) 
                 });
             }
         }
-        Content::Cloze { text } => {
+        Content::Cloze { text, accept } => {
             let segments = cloze::parse(text).unwrap_or_default();
-            let gaps = cloze::answers(&segments);
-            if let Some(&gap) = gaps.choose(rng) {
+            let gaps = cloze::gaps(&segments);
+            if let Some(&(number, gap)) = gaps.choose(rng) {
                 let prompt = blank_one(&segments, gap);
                 if allowed(Form::Cloze) {
                     out.push(Question::Typed {
                         prompt: prompt.clone(),
                         answer: gap.to_string(),
-                        accept: Vec::new(),
+                        accept: accept
+                            .get(&format!("c{number}"))
+                            .cloned()
+                            .unwrap_or_default(),
                     });
                 }
                 if allowed(Form::Choice) {
                     let fills = others(card, pool, |c| match &c.content {
-                        Content::Cloze { text } => {
+                        Content::Cloze { text, .. } => {
                             let s = cloze::parse(text).unwrap_or_default();
                             cloze::answers(&s).first().map(|a| (*a).to_string())
                         }
@@ -217,7 +220,7 @@ fn is_practice(card: &Card) -> bool {
 /// practice names its own skill: that would give the answer away.
 fn which_skill(card: &Card, pool: &Pool<'_>, rng: &mut impl Rng) -> Option<Question> {
     let right = pool.skills.iter().find(|(id, _)| *id == card.area)?;
-    let Content::Cloze { text } = &card.content else {
+    let Content::Cloze { text, .. } = &card.content else {
         return None;
     };
     let practice = cloze::filled(&cloze::parse(text).ok()?);
@@ -374,7 +377,36 @@ fn indexes(options: &[String], answers: &[String]) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::names;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    use super::*;
+
+    #[test]
+    fn a_typed_blank_takes_the_alternatives_of_its_deletion() {
+        let card = Card {
+            id: "ehr".to_string(),
+            area: "technology".to_string(),
+            content: Content::Cloze {
+                text: "Records kept as {{c1::electronic health records}}.".to_string(),
+                accept: [("c1".to_string(), vec!["EHRs".to_string()])].into(),
+            },
+            ..Card::default()
+        };
+        let pool = Pool {
+            cards: std::slice::from_ref(&card),
+            skills: &[],
+        };
+        let q = build(&card, &pool, &[Form::Cloze], &mut StdRng::seed_from_u64(1));
+        assert_eq!(
+            q,
+            Some(Question::Typed {
+                prompt: "Records kept as [...].".to_string(),
+                answer: "electronic health records".to_string(),
+                accept: vec!["EHRs".to_string()],
+            })
+        );
+    }
 
     #[test]
     fn a_practice_that_names_its_skill_is_caught() {

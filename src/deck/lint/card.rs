@@ -1,7 +1,7 @@
 //! The checks of one card: its common fields, its kind's fields, and the
 //! rules of each kind (choice answers among the options, cloze syntax).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use super::Checker;
@@ -117,7 +117,11 @@ fn content(ck: &mut Checker<'_>, f: &Fields<'_>, kind: Kind) -> Content {
             if let (false, Some(node)) = (text.is_empty(), f.get("text")) {
                 check_cloze(ck, node, &text);
             }
-            Content::Cloze { text }
+            let accept = f
+                .get("accept")
+                .map(|node| cloze_accept(ck, node, &text))
+                .unwrap_or_default();
+            Content::Cloze { text, accept }
         }
         Kind::Choice => choice(ck, f),
         Kind::TrueFalse => Content::TrueFalse {
@@ -148,6 +152,49 @@ fn check_cloze(ck: &mut Checker<'_>, node: &Node, text: &str) {
         let at = if exact { base + problem.offset } else { base };
         ck.error_at(at, problem.message);
     }
+}
+
+/// A cloze card's `accept` table: for a deletion number of the text
+/// (`c1`), the other answers its typed blank takes.
+fn cloze_accept(ck: &mut Checker<'_>, node: &Node, text: &str) -> BTreeMap<String, Vec<String>> {
+    let mut accept = BTreeMap::new();
+    let Value::Table(entries) = &node.value else {
+        let found = node.value.type_name();
+        let message = format!(
+            "`accept` of a cloze card must be a table of deletions, such as accept = {{ c1 = [\"...\"] }}, found {found}"
+        );
+        ck.error(&node.span, message);
+        return accept;
+    };
+    let numbers: Vec<u32> = cloze::parse(text)
+        .map(|segments| cloze::numbers(&segments))
+        .unwrap_or_default();
+    for entry in entries {
+        let number = entry
+            .key
+            .strip_prefix('c')
+            .and_then(|n| n.parse::<u32>().ok());
+        match number {
+            Some(n) if numbers.contains(&n) => {}
+            Some(_) if numbers.is_empty() => {}
+            _ => {
+                let have: Vec<String> = numbers.iter().map(|n| format!("c{n}")).collect();
+                let message = format!(
+                    "`accept` names {}, which is not a deletion of this card (deletions: {})",
+                    super::fields::shown(&entry.key),
+                    have.join(", ")
+                );
+                ck.error(&entry.key_span, message);
+                continue;
+            }
+        }
+        let alternatives: Vec<String> = texts(ck, &entry.node, "accept")
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        accept.insert(entry.key.clone(), alternatives);
+    }
+    accept
 }
 
 fn choice(ck: &mut Checker<'_>, f: &Fields<'_>) -> Content {

@@ -177,3 +177,17 @@ pub(super) fn texts(ck: &mut Checker<'_>, node: &Node, key: &str) -> Vec<(String
         .filter_map(|item| text(ck, item, key).map(|s| (s, item.span.clone())))
         .collect()
 }
+
+/// A value as a message quotes it: in backticks, cut to its first 60
+/// characters, so a message stays one readable line however long the
+/// value is.
+pub(crate) fn shown(value: &str) -> String {
+    const MAX: usize = 60;
+    let mut chars = value.chars();
+    let head: String = chars.by_ref().take(MAX).collect();
+    if chars.next().is_some() {
+        format!("`{head}…`")
+    } else {
+        format!("`{head}`")
+    }
+}
