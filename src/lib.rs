@@ -12,6 +12,7 @@ pub mod sched;
 pub mod session;
 pub mod store;
 pub mod term;
+pub mod text;
 
 /// Every way a `recall` command can fail, each with what a person needs to
 /// put it right.

@@ -450,12 +450,14 @@ fn users_are_added_listed_set_and_removed_with_their_history_only() {
     answer_days(&mut store, other.id, start(), 2, 3);
     let sam = store.history(other.id).unwrap().len();
 
+    // A learner's first command adds them, as a first drill does.
     let out = env
-        .recall(["--user", "nobody", "history", "export"])
+        .recall(["--user", "newcomer", "history", "export"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).starts_with("recall: no user \"nobody\""));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    assert!(store.user("newcomer").unwrap().is_some());
 
     env.recall(["user", "set", "new-per-day", "20"])
         .assert()

@@ -146,6 +146,7 @@ fn simulate(cards: &[Card], budget: usize, rng: &mut StdRng) -> Learner {
             l.states[i] = after;
             l.log.push(LogEntry {
                 review: Review {
+                    id: None,
                     card: CardKey {
                         deck: DECK.to_string(),
                         card: cards[i].id.clone(),
@@ -240,7 +241,11 @@ pub fn generate(path: &Path, size: Size, seed: u64) -> Result<Written, Box<dyn s
         let user = store
             .add_user(&name, created)?
             .ok_or("a user name repeats")?;
-        let learner = simulate(&deck.cards, budget, &mut rng);
+        let mut learner = simulate(&deck.cards, budget, &mut rng);
+        // Ids that the seed fixes, so one seed writes one history.
+        for (n, entry) in learner.log.iter_mut().enumerate() {
+            entry.review.id = Some(format!("{seed:x}-{u:x}-{n:x}"));
+        }
         store.append_log(user.id, &learner.log)?;
         for exam in &learner.exams {
             store.record_exam(user.id, exam)?;

@@ -8,7 +8,7 @@ use clap::Args;
 use super::Context;
 use crate::Result;
 use crate::sched::State;
-use crate::store::Mismatch;
+use crate::store::{Access, Mismatch};
 
 #[derive(Debug, Args)]
 pub(super) struct CheckArgs {
@@ -18,7 +18,12 @@ pub(super) struct CheckArgs {
 }
 
 pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<ExitCode> {
-    let mut store = ctx.store()?;
+    let access = if args.repair {
+        Access::ReadWrite
+    } else {
+        Access::ReadOnly
+    };
+    let mut store = ctx.store(access)?;
     let report = store.check()?;
     outln!(
         "{}: {} users, {} reviews, {} card states",

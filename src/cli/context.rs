@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 use std::path::PathBuf;
 
 use super::Now;
-use crate::store::{Store, User};
+use crate::store::{Access, Builtin, Opening, Store, User};
 use crate::{Error, Result, deck};
 
 pub(super) struct Context {
@@ -58,41 +58,59 @@ impl Context {
             .unwrap_or_else(|| "learner".to_string())
     }
 
-    /// Opens the database: `--db`, else `RECALL_DB`, else the platform
-    /// data directory (created on first use). A new database gets the
-    /// shipped deck; an installed shipped deck older than this build's is
-    /// brought up to date, keeping its history.
-    pub fn store(&self) -> Result<Store> {
+    /// The database file: `--db`, else `RECALL_DB`, else the platform
+    /// data directory (created on first use).
+    pub fn db_path(&self) -> Result<PathBuf> {
         let explicit = self.db.clone().or_else(|| {
             std::env::var_os("RECALL_DB")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
         });
-        let path = match explicit {
-            Some(path) => path,
-            None => {
-                let path = default_db_path().ok_or(Error::NoDataDir)?;
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-                        path: dir.to_path_buf(),
-                        source,
-                    })?;
-                }
-                path
-            }
-        };
-        let mut store = Store::open(&path)?;
-        let installed = store.deck_version(deck::SHIPPED_ID)?;
-        if store.created() || installed.is_some_and(|v| v < deck::SHIPPED_VERSION) {
-            store.install_deck(&deck::shipped()?, self.now()?.utc())?;
+        if let Some(path) = explicit {
+            return Ok(path);
         }
-        Ok(store)
+        let path = default_db_path().ok_or(Error::NoDataDir)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        Ok(path)
     }
 
-    /// The user this command is for, who must exist.
-    pub fn user(&self, store: &Store) -> Result<User> {
+    /// Opens the database. A database that has never had a deck gets the
+    /// shipped one, in the transaction that creates it; an installed
+    /// shipped deck older than this build's is brought up to date, keeping
+    /// its history.
+    pub fn store(&self, access: Access) -> Result<Store> {
+        self.open(access, None)
+    }
+
+    /// Opens the database for the learner this command is for, adding them
+    /// (with the database, on a first use) as a drill does.
+    pub fn learner(&self, access: Access) -> Result<(Store, User)> {
         let name = self.user_name();
-        store.user(&name)?.ok_or(Error::UnknownUser(name))
+        crate::store::check_user_name(&name).map_err(Error::Usage)?;
+        let store = self.open(access, Some(&name))?;
+        let user = store.user(&name)?.ok_or(Error::UnknownUser(name))?;
+        Ok((store, user))
+    }
+
+    fn open(&self, access: Access, user: Option<&str>) -> Result<Store> {
+        let path = self.db_path()?;
+        let load = || deck::shipped();
+        let opening = Opening {
+            access,
+            builtin: Some(Builtin {
+                id: deck::SHIPPED_ID,
+                version: deck::SHIPPED_VERSION,
+                load: &load,
+            }),
+            user,
+            now: self.now()?.utc(),
+        };
+        Ok(Store::open_with(&path, &opening)?)
     }
 }
 

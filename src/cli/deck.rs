@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::Context;
 use crate::deck::{self, Severity};
-use crate::store::InstallReport;
+use crate::store::{Access, InstallReport};
 use crate::term::{Align, plural, table};
 use crate::{Error, Result};
 
@@ -86,7 +86,7 @@ pub(super) fn run(ctx: &Context, command: DeckCommand) -> Result<ExitCode> {
 fn add(ctx: &Context, file: &Path) -> Result<ExitCode> {
     // Checked before the database is opened: a bad file writes nothing.
     let deck = deck::load(file)?;
-    let mut store = ctx.store()?;
+    let mut store = ctx.store(Access::ReadWrite)?;
     let report = store.install_deck(&deck, ctx.now()?.utc())?;
     if let Some(previous) = report.previous.filter(|p| *p > report.version) {
         eprintln!(
@@ -135,7 +135,7 @@ fn describe(r: &InstallReport) -> String {
 }
 
 fn list(ctx: &Context) -> Result<ExitCode> {
-    let store = ctx.store()?;
+    let store = ctx.store(Access::ReadOnly)?;
     let user = store.user(&ctx.user_name())?;
     let today = ctx
         .now()?
@@ -167,7 +167,7 @@ fn list(ctx: &Context) -> Result<ExitCode> {
 }
 
 fn show(ctx: &Context, id: &str, with_cards: bool) -> Result<ExitCode> {
-    let store = ctx.store()?;
+    let store = ctx.store(Access::ReadOnly)?;
     let user = store.user(&ctx.user_name())?;
     let today = ctx
         .now()?
@@ -230,7 +230,7 @@ fn show(ctx: &Context, id: &str, with_cards: bool) -> Result<ExitCode> {
 }
 
 fn remove(ctx: &Context, id: &str, yes: bool) -> Result<ExitCode> {
-    let mut store = ctx.store()?;
+    let mut store = ctx.store(Access::ReadWrite)?;
     if store.deck_version(id)?.is_none() {
         return Err(Error::UnknownDeck(id.to_string()));
     }

@@ -13,7 +13,7 @@ use crate::quiz::exam::{judge, percent};
 use crate::quiz::{Match, Question};
 use crate::sched::{Grade, Quality, StudyDay};
 use crate::session::{Allowance, AreaSummary, End, Item, Session, Summary, plan};
-use crate::store::{Mode, Store, User};
+use crate::store::{Access, Mode, Store, User};
 use crate::term::{Style, Terminal, plural};
 use crate::{Error, Result};
 
@@ -79,28 +79,15 @@ impl Scale {
 
 pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
     let clock = ctx.clock()?;
-    let mut store = ctx.store()?;
+    let (mut store, user) = ctx.learner(Access::ReadWrite)?;
     let mut term = Terminal::open().map_err(Error::Output)?;
-    let name = ctx.user_name();
-    let user = match store.user(&name)? {
-        Some(user) => user,
-        None if !crate::store::valid_user_name(&name) => {
-            return Err(Error::Usage(format!(
-                "{name:?} cannot name a user: use 1 to 64 characters, not only spaces"
-            )));
-        }
-        None => {
-            let user = store
-                .add_user(&name, clock.now().utc())?
-                .ok_or_else(|| Error::UnknownUser(name.clone()))?;
-            let db = store.path().display().to_string();
-            say(
-                &mut term,
-                &format!("New learner {name}: every answer is kept in {db}"),
-            )?;
-            user
-        }
-    };
+    if store.added_user() {
+        let db = store.path().display().to_string();
+        say(
+            &mut term,
+            &format!("New learner {}: every answer is kept in {db}", user.name),
+        )?;
+    }
     let start = clock.now();
     let today = start.study_day(user.rollover);
     let items = study_items(&store, &user, args.deck.as_deref(), &args.areas)?;

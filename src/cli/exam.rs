@@ -17,7 +17,7 @@ use crate::quiz::exam::{Exam, ExamQuestion, allocate, percent};
 use crate::quiz::{Form, Match, build};
 use crate::sched::Quality;
 use crate::session::Item;
-use crate::store::{ExamAnswer, ExamRecord, Mode, Store, User};
+use crate::store::{Access, ExamAnswer, ExamRecord, Mode, Store, User};
 use crate::term::{Align, Style, Terminal, plural, table};
 use crate::{Error, Result};
 
@@ -87,11 +87,11 @@ pub(super) fn assemble(
 
 pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
     let clock = ctx.clock()?;
-    let mut store = ctx.store()?;
-    let user = ctx.user(&store)?;
     if args.history {
+        let (store, user) = ctx.learner(Access::ReadOnly)?;
         return history(&store, &user);
     }
+    let (mut store, user) = ctx.learner(Access::ReadWrite)?;
     let deck = match &args.deck {
         Some(d) => d.clone(),
         None => {

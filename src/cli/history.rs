@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Subcommand, ValueEnum};
 
 use super::Context;
-use crate::store::{CardKey, HistoryRow};
+use crate::store::{Access, CardKey, HistoryRow};
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -50,8 +50,7 @@ impl Format {
 pub(super) fn run(ctx: &Context, command: HistoryCommand) -> Result<ExitCode> {
     match command {
         HistoryCommand::Export { format, out } => {
-            let store = ctx.store()?;
-            let user = ctx.user(&store)?;
+            let (store, user) = ctx.learner(Access::ReadOnly)?;
             let rows = store.history(user.id)?;
             let format = format.unwrap_or_else(|| out.as_deref().map_or(Format::Jsonl, Format::of));
             let text = render(&rows, format)?;
@@ -147,8 +146,7 @@ fn import(ctx: &Context, file: &Path) -> Result<ExitCode> {
         Ok(rows) => rows,
         Err(problems) => return refuse(&problems),
     };
-    let mut store = ctx.store()?;
-    let user = ctx.user(&store)?;
+    let (mut store, user) = ctx.learner(Access::ReadWrite)?;
     let mut known: HashMap<CardKey, bool> = HashMap::new();
     let mut reviews = Vec::with_capacity(rows.len());
     let mut problems = Vec::new();

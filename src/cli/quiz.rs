@@ -19,7 +19,7 @@ use crate::quiz::exam::{judge, percent};
 use crate::quiz::{Form, Match, Pool, Question, build};
 use crate::sched::{Quality, StudyDay};
 use crate::session::{Item, Outcome, Summary};
-use crate::store::Mode;
+use crate::store::{Access, Mode};
 use crate::term::{Style, Terminal, plural};
 use crate::{Error, Result};
 
@@ -124,8 +124,7 @@ pub(super) fn questions(
 
 pub(super) fn run(ctx: &Context, args: &QuizArgs) -> Result<ExitCode> {
     let clock = ctx.clock()?;
-    let mut store = ctx.store()?;
-    let user = ctx.user(&store)?;
+    let (mut store, user) = ctx.learner(Access::ReadWrite)?;
     let today = clock.now().study_day(user.rollover);
     let items = study_items(&store, &user, args.deck.as_deref(), &args.areas)?;
     let forms = if args.kinds.is_empty() {

@@ -10,6 +10,7 @@ use clap::Args;
 use super::Context;
 use crate::report::{self, Rows, Window, html, render};
 use crate::sched::{Rollover, StudyDay};
+use crate::store::Access;
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -48,16 +49,17 @@ pub(super) fn run(ctx: &Context, args: &ReportArgs, user_given: bool) -> Result<
             "--all-users and --user: choose one".to_string(),
         ));
     }
-    let store = ctx.store()?;
-    let users: Vec<(String, i64, Rollover)> = if args.all_users {
-        store
+    let (store, users): (_, Vec<(String, i64, Rollover)>) = if args.all_users {
+        let store = ctx.store(Access::ReadOnly)?;
+        let users = store
             .users()?
             .into_iter()
             .map(|s| (s.user.name, s.user.id, s.user.rollover))
-            .collect()
+            .collect();
+        (store, users)
     } else {
-        let user = ctx.user(&store)?;
-        vec![(user.name, user.id, user.rollover)]
+        let (store, user) = ctx.learner(Access::ReadOnly)?;
+        (store, vec![(user.name, user.id, user.rollover)])
     };
     if let Some(deck) = &args.deck {
         if store.deck_version(deck)?.is_none() {

@@ -7,6 +7,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Context;
+use crate::store::Access;
 use crate::term::{Align, plural, table};
 use crate::{Error, Result};
 
@@ -47,8 +48,7 @@ struct Status {
 }
 
 pub(super) fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitCode> {
-    let store = ctx.store()?;
-    let user = ctx.user(&store)?;
+    let (store, user) = ctx.learner(Access::ReadOnly)?;
     if let Some(deck) = &args.deck {
         if store.deck_version(deck)?.is_none() {
             return Err(Error::UnknownDeck(deck.clone()));

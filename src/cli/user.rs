@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use super::Context;
-use crate::store::{Setting, valid_user_name};
+use crate::store::{Access, Setting, check_user_name};
 use crate::term::{Align, table};
 use crate::{Error, Result};
 
@@ -32,7 +32,18 @@ pub(super) struct RemoveArgs {
 }
 
 pub(super) fn run(ctx: &Context, command: UserCommand) -> Result<ExitCode> {
-    let mut store = ctx.store()?;
+    if let UserCommand::Set { key, value } = &command {
+        let setting = Setting::parse(key, value).map_err(Error::Usage)?;
+        let (mut store, user) = ctx.learner(Access::ReadWrite)?;
+        store.set(&user, setting)?;
+        outln!("{}: {setting}", user.name)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let access = match command {
+        UserCommand::List => Access::ReadOnly,
+        _ => Access::ReadWrite,
+    };
+    let mut store = ctx.store(access)?;
     let mut out = std::io::stdout().lock();
     match command {
         UserCommand::List => {
@@ -70,11 +81,7 @@ pub(super) fn run(ctx: &Context, command: UserCommand) -> Result<ExitCode> {
             }
         }
         UserCommand::Add { name } => {
-            if !valid_user_name(&name) {
-                return Err(Error::Usage(format!(
-                    "{name:?} cannot name a user: use 1 to 64 characters, not only spaces"
-                )));
-            }
+            check_user_name(&name).map_err(Error::Usage)?;
             match store.add_user(&name, ctx.now()?.utc())? {
                 Some(_) => writeln!(out, "added user {name}").map_err(Error::Output)?,
                 None => return Err(Error::Usage(format!("user {name:?} already exists"))),
@@ -100,12 +107,7 @@ pub(super) fn run(ctx: &Context, command: UserCommand) -> Result<ExitCode> {
             writeln!(out, "removed user {name} and their {reviews} reviews")
                 .map_err(Error::Output)?;
         }
-        UserCommand::Set { key, value } => {
-            let user = ctx.user(&store)?;
-            let setting = Setting::parse(&key, &value).map_err(Error::Usage)?;
-            store.set(&user, setting)?;
-            writeln!(out, "{}: {setting}", user.name).map_err(Error::Output)?;
-        }
+        UserCommand::Set { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }

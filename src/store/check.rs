@@ -6,7 +6,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use super::reviews::{CardKey, Mode, STATE_COLUMNS, save_state, state_at};
+use rusqlite::OptionalExtension;
+
+use super::reviews::{
+    AFTER_COLUMNS, BEFORE_COLUMNS, CardKey, Mode, STATE_COLUMNS, save_state, state_at, state_values,
+};
 use super::{Store, StoreError, TxError};
 use crate::sched::{Quality, State, StudyDay};
 
@@ -138,7 +142,7 @@ impl Store {
 fn replay_all(conn: &rusqlite::Connection) -> rusqlite::Result<HashMap<Key, (State, String)>> {
     let mut stmt = conn.prepare(
         "SELECT user_id, deck_id, card_id, reviewed_at, study_day, mode, quality
-         FROM reviews ORDER BY user_id, deck_id, card_id, reviewed_at",
+         FROM reviews ORDER BY user_id, deck_id, card_id, reviewed_at, id",
     )?;
     let mut rows = stmt.query([])?;
     let mut out = HashMap::new();
@@ -217,4 +221,79 @@ fn compare(
             replayed: replayed.get(k).cloned(),
         })
         .collect()
+}
+
+/// Replays one card's log for one user, in time order then as recorded:
+/// rewrites each review's state before and after where it differs, and
+/// the card's state (removed if no review reschedules it). Whether the
+/// card's state changed.
+pub(super) fn rebuild_card(
+    tx: &rusqlite::Transaction<'_>,
+    user: i64,
+    card: &CardKey,
+) -> Result<bool, TxError> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT id, reviewed_at, study_day, mode, quality, {BEFORE_COLUMNS}, {AFTER_COLUMNS}
+         FROM reviews WHERE user_id = ?1 AND deck_id = ?2 AND card_id = ?3
+         ORDER BY reviewed_at, id"
+    ))?;
+    let rows: Vec<(i64, String, String, String, u8, State, State)> = stmt
+        .query_map(params![user, card.deck, card.card], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                state_at(r, 5)?,
+                state_at(r, 10)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut update = tx.prepare_cached(
+        "UPDATE reviews SET before_reps = ?2, before_ease = ?3, before_interval = ?4,
+            before_due = ?5, before_lapses = ?6, after_reps = ?7, after_ease = ?8,
+            after_interval = ?9, after_due = ?10, after_lapses = ?11
+         WHERE id = ?1",
+    )?;
+    let mut replay = Replay::default();
+    for (id, at, day, mode, quality, stored_before, stored_after) in rows {
+        let (before, after) = replay.step(&at, &day, &mode, quality)?;
+        if (before, after) != (stored_before, stored_after) {
+            let b = state_values(&before);
+            let a = state_values(&after);
+            update.execute(params![
+                id, b.0, b.1, b.2, b.3, b.4, a.0, a.1, a.2, a.3, a.4
+            ])?;
+        }
+    }
+    let stored: Option<(State, String)> = tx
+        .query_row(
+            &format!(
+                "SELECT {STATE_COLUMNS}, last_review FROM card_state
+                 WHERE user_id = ?1 AND deck_id = ?2 AND card_id = ?3"
+            ),
+            params![user, card.deck, card.card],
+            |r| Ok((state_at(r, 0)?, r.get(5)?)),
+        )
+        .optional()?;
+    let replayed = replay.finish();
+    let same = match (&stored, &replayed) {
+        (None, None) => true,
+        (Some((s, at)), Some((r, last))) => s == r && *at == super::timestamp(*last),
+        _ => false,
+    };
+    if same {
+        return Ok(false);
+    }
+    match replayed {
+        Some((state, last)) => save_state(tx, user, card, &state, last)?,
+        None => {
+            tx.execute(
+                "DELETE FROM card_state WHERE user_id = ?1 AND deck_id = ?2 AND card_id = ?3",
+                params![user, card.deck, card.card],
+            )?;
+        }
+    }
+    Ok(true)
 }

@@ -83,48 +83,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<InstallReport, StoreError> {
         let now = timestamp(now);
-        self.write(|tx| {
-            let mut report = InstallReport {
-                deck: deck.info.id.clone(),
-                version: deck.info.version,
-                ..InstallReport::default()
-            };
-            let id = &deck.info.id;
-            let previous: Option<(String, u32, Option<String>)> = tx
-                .query_row(
-                    "SELECT title, version, description FROM decks WHERE id = ?1",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            report.previous = previous.as_ref().map(|p| p.1);
-            let info = (
-                deck.info.title.clone(),
-                deck.info.version,
-                deck.info.description.clone(),
-            );
-            if previous.is_none() {
-                tx.execute(
-                    "INSERT INTO decks (id, title, version, description, installed_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                    params![id, info.0, info.1, info.2, now],
-                )?;
-            } else if previous.as_ref() != Some(&info) {
-                report.details_changed = true;
-            }
-            if replace_areas(tx, deck)? {
-                report.details_changed |= report.previous.is_some();
-            }
-            update_cards(tx, deck, &now, &mut report)?;
-            if report.previous.is_some() && report.changed_anything() {
-                tx.execute(
-                    "UPDATE decks SET title = ?2, version = ?3, description = ?4, updated_at = ?5
-                     WHERE id = ?1",
-                    params![id, info.0, info.1, info.2, now],
-                )?;
-            }
-            Ok(report)
-        })
+        self.write(|tx| install(tx, deck, &now))
     }
 
     /// Every installed deck, with what is due for `user` on `today`.
@@ -263,6 +222,54 @@ impl Store {
         }
         Ok(cards)
     }
+}
+
+/// Installs `deck` in `tx`, or brings an installed copy up to date.
+pub(super) fn install(
+    tx: &rusqlite::Transaction<'_>,
+    deck: &Deck,
+    now: &str,
+) -> Result<InstallReport, TxError> {
+    let mut report = InstallReport {
+        deck: deck.info.id.clone(),
+        version: deck.info.version,
+        ..InstallReport::default()
+    };
+    let id = &deck.info.id;
+    let previous: Option<(String, u32, Option<String>)> = tx
+        .query_row(
+            "SELECT title, version, description FROM decks WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    report.previous = previous.as_ref().map(|p| p.1);
+    let info = (
+        deck.info.title.clone(),
+        deck.info.version,
+        deck.info.description.clone(),
+    );
+    if previous.is_none() {
+        tx.execute(
+            "INSERT INTO decks (id, title, version, description, installed_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            params![id, info.0, info.1, info.2, now],
+        )?;
+    } else if previous.as_ref() != Some(&info) {
+        report.details_changed = true;
+    }
+    if replace_areas(tx, deck)? {
+        report.details_changed |= report.previous.is_some();
+    }
+    update_cards(tx, deck, now, &mut report)?;
+    if report.previous.is_some() && report.changed_anything() {
+        tx.execute(
+            "UPDATE decks SET title = ?2, version = ?3, description = ?4, updated_at = ?5
+             WHERE id = ?1",
+            params![id, info.0, info.1, info.2, now],
+        )?;
+    }
+    Ok(report)
 }
 
 /// Rewrites a deck's areas if they differ; whether they did.

@@ -2,19 +2,24 @@
 //! rebuilds card state from it.
 
 use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::reviews::{CardKey, Mode, insert_review, save_state, state_at};
-use super::{Store, StoreError, TxError, timestamp};
+use super::reviews::{CardKey, Mode, NewReview, insert_review, new_review_id, to_millis};
+use super::{Store, StoreError, timestamp};
 use crate::sched::{Quality, State, StudyDay};
 
 /// One review as exported: flat, so JSON lines and CSV share it. E-Factors
 /// are in hundredths (250 is 2.50); a new card's due day is empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryRow {
+    /// The review's identity (absent in files from before reviews had
+    /// one: those are recognised by time and card).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub deck: String,
     pub card: String,
     /// UTC, RFC 3339 with milliseconds.
@@ -38,6 +43,8 @@ pub struct HistoryRow {
 /// A review read from a history file, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Review {
+    /// Its identity, if the file gives one.
+    pub id: Option<String>,
     pub card: CardKey,
     pub at: DateTime<Utc>,
     pub day: StudyDay,
@@ -50,21 +57,50 @@ impl HistoryRow {
     /// The review this row records. The states before and after are not
     /// trusted: they are recomputed from the log on import.
     pub fn review(&self) -> Result<Review, String> {
+        let quote = crate::text::quoted;
         let at = DateTime::parse_from_rfc3339(&self.reviewed_at)
-            .map_err(|e| format!("reviewed_at {:?}: {e}", self.reviewed_at))?
+            .map_err(|e| format!("reviewed_at {}: {e}", quote(&self.reviewed_at)))?
             .with_timezone(&Utc);
-        let day = self
+        let day: StudyDay = self
             .study_day
             .parse()
-            .map_err(|e| format!("study_day {:?}: {e}", self.study_day))?;
+            .map_err(|e| format!("study_day {}: {e}", quote(&self.study_day)))?;
+        // Whatever the zone (UTC-12 to UTC+14) and the rollover hour, a
+        // review's study day is within two days before and one after the
+        // date of its UTC time.
+        let utc_day = StudyDay::from(at.date_naive());
+        let gap = utc_day.days_since(day);
+        if !(-1..=2).contains(&gap) {
+            return Err(format!(
+                "study_day {day} cannot be the study day of a review at {} (it is at most two days before that date and one after)",
+                self.reviewed_at
+            ));
+        }
+        if let Some(id) = &self.id {
+            if id.is_empty()
+                || id.len() > 64
+                || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                return Err(format!(
+                    "id {}: a review id is 1 to 64 letters, digits and '-'",
+                    quote(id)
+                ));
+            }
+        }
         Ok(Review {
+            id: self.id.clone(),
             card: CardKey {
                 deck: self.deck.clone(),
                 card: self.card.clone(),
             },
             at,
             day,
-            mode: self.mode.parse()?,
+            mode: self.mode.parse().map_err(|_| {
+                format!(
+                    "mode {}: a mode is drill, drill-repeat, quiz or exam",
+                    quote(&self.mode)
+                )
+            })?,
             quality: Quality::new(self.quality).map_err(|e| e.to_string())?,
             response_ms: self.response_ms,
         })
@@ -85,42 +121,48 @@ pub struct ImportReport {
     pub added: usize,
     /// Rows already in the log, skipped.
     pub present: usize,
-    /// Card states rebuilt from the log.
+    /// Card states the import changed, rebuilt from the log.
     pub rebuilt: usize,
 }
 
+/// How long one import transaction may hold the write lock before it
+/// commits and lets others in (a drill waiting to save an answer).
+const IMPORT_BATCH: Duration = Duration::from_millis(200);
+
 impl Store {
-    /// A user's whole review log, oldest first.
+    /// A user's whole review log, in the order it replays: by time, then
+    /// as recorded.
     pub fn history(&self, user: i64) -> Result<Vec<HistoryRow>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT deck_id, card_id, reviewed_at, study_day, mode, quality, response_ms,
+                "SELECT uid, deck_id, card_id, reviewed_at, study_day, mode, quality, response_ms,
                     before_reps, before_ease, before_interval, before_due, before_lapses,
                     after_reps, after_ease, after_interval, after_due, after_lapses
-                 FROM reviews WHERE user_id = ?1 ORDER BY reviewed_at",
+                 FROM reviews WHERE user_id = ?1 ORDER BY reviewed_at, id",
             )
             .map_err(self.err())?;
         let rows = stmt
             .query_map([user], |r| {
                 Ok(HistoryRow {
-                    deck: r.get(0)?,
-                    card: r.get(1)?,
-                    reviewed_at: r.get(2)?,
-                    study_day: r.get(3)?,
-                    mode: r.get(4)?,
-                    quality: r.get(5)?,
-                    response_ms: r.get(6)?,
-                    before_repetitions: r.get(7)?,
-                    before_ease: r.get(8)?,
-                    before_interval: r.get(9)?,
-                    before_due: r.get(10)?,
-                    before_lapses: r.get(11)?,
-                    after_repetitions: r.get(12)?,
-                    after_ease: r.get(13)?,
-                    after_interval: r.get(14)?,
-                    after_due: r.get(15)?,
-                    after_lapses: r.get(16)?,
+                    id: Some(r.get(0)?),
+                    deck: r.get(1)?,
+                    card: r.get(2)?,
+                    reviewed_at: r.get(3)?,
+                    study_day: r.get(4)?,
+                    mode: r.get(5)?,
+                    quality: r.get(6)?,
+                    response_ms: r.get(7)?,
+                    before_repetitions: r.get(8)?,
+                    before_ease: r.get(9)?,
+                    before_interval: r.get(10)?,
+                    before_due: r.get(11)?,
+                    before_lapses: r.get(12)?,
+                    after_repetitions: r.get(13)?,
+                    after_ease: r.get(14)?,
+                    after_interval: r.get(15)?,
+                    after_due: r.get(16)?,
+                    after_lapses: r.get(17)?,
                 })
             })
             .map_err(self.err())?;
@@ -128,25 +170,24 @@ impl Store {
     }
 
     /// Appends many reviews to a user's log in one transaction, as given
-    /// (times must be unique per user and the states SM-2's), without
-    /// touching card state: `repair` rebuilds it from the log afterwards.
-    /// For loading large histories quickly, such as benchmark databases.
+    /// (the states must be SM-2's), without touching card state: `repair`
+    /// rebuilds it from the log afterwards. For loading large histories
+    /// quickly, such as benchmark databases.
     pub fn append_log(&mut self, user: i64, entries: &[LogEntry]) -> Result<(), StoreError> {
         self.write(|tx| {
             for e in entries {
                 let r = &e.review;
-                insert_review(
-                    tx,
-                    user,
-                    &r.card,
-                    r.at,
-                    r.day,
-                    r.mode,
-                    r.quality,
-                    r.response_ms,
-                    &e.before,
-                    &e.after,
-                )?;
+                let id = r.id.clone().unwrap_or_else(new_review_id);
+                let review = NewReview {
+                    id: &id,
+                    card: &r.card,
+                    at: to_millis(r.at),
+                    day: r.day,
+                    mode: r.mode,
+                    quality: r.quality,
+                    response_ms: r.response_ms,
+                };
+                insert_review(tx, user, &review, &e.before, &e.after)?;
             }
             Ok(())
         })
@@ -163,105 +204,153 @@ impl Store {
             .map_err(self.err())
     }
 
-    /// Adds reviews to a user's log, skipping those already present (same
-    /// time, same card), then rebuilds the state of every card they touch
-    /// by replaying its log. All or nothing.
+    /// Adds reviews to a user's log, skipping those already present (the
+    /// same id; or, for a review without one, the same time, card, mode
+    /// and grade), then rebuilds the state of every card they name by
+    /// replaying its log.
+    ///
+    /// A review id already recorded for another learner or card is refused
+    /// before anything is written. The writing is done in transactions of
+    /// a fifth of a second each, so a drill running beside a long import
+    /// still saves its answers; an import cut short is completed by
+    /// running it again.
     pub fn import_history(
         &mut self,
         user: i64,
         reviews: &[Review],
     ) -> Result<ImportReport, StoreError> {
-        self.write(|tx| {
-            let mut report = ImportReport::default();
-            let mut touched = BTreeSet::new();
-            for r in reviews {
-                let at = timestamp(r.at);
-                let existing: Option<(String, String)> = tx
-                    .query_row(
-                        "SELECT deck_id, card_id FROM reviews WHERE user_id = ?1 AND reviewed_at = ?2",
-                        params![user, at],
-                        |row| Ok((row.get(0)?, row.get(1)?)),
-                    )
-                    .optional()?;
-                match existing {
-                    Some((deck, card)) if deck == r.card.deck && card == r.card.card => {
-                        report.present += 1;
-                    }
-                    Some((deck, card)) => {
-                        return Err(TxError::Store(StoreError::HistoryConflict {
-                            at,
-                            existing: format!("{deck}/{card}"),
-                        }));
-                    }
-                    None => {
-                        let new = State::NEW;
-                        insert_review(
-                            tx, user, &r.card, r.at, r.day, r.mode, r.quality, r.response_ms,
-                            &new, &new,
-                        )?;
-                        report.added += 1;
-                        touched.insert(r.card.clone());
+        let mut report = ImportReport::default();
+        let mut fresh: Vec<(String, &Review)> = Vec::new();
+        for r in reviews {
+            match self.find_review(user, r)? {
+                Found::Present => report.present += 1,
+                Found::Missing(id) => fresh.push((id, r)),
+            }
+        }
+        let mut rest = fresh.as_slice();
+        while !rest.is_empty() {
+            let (added, left) = self.write(|tx| {
+                let started = Instant::now();
+                let mut added = 0;
+                let mut rest = rest;
+                while let Some(((id, r), tail)) = rest.split_first() {
+                    let review = NewReview {
+                        id,
+                        card: &r.card,
+                        at: to_millis(r.at),
+                        day: r.day,
+                        mode: r.mode,
+                        quality: r.quality,
+                        response_ms: r.response_ms,
+                    };
+                    let new = State::NEW;
+                    insert_review(tx, user, &review, &new, &new)?;
+                    added += 1;
+                    rest = tail;
+                    if started.elapsed() > IMPORT_BATCH {
+                        break;
                     }
                 }
+                Ok((added, rest))
+            })?;
+            report.added += added;
+            rest = left;
+            if !rest.is_empty() {
+                pause_for_others();
             }
-            for card in &touched {
-                rebuild_card(tx, user, card)?;
-                report.rebuilt += 1;
+        }
+        let cards: BTreeSet<&CardKey> = reviews.iter().map(|r| &r.card).collect();
+        let cards: Vec<&CardKey> = cards.into_iter().collect();
+        let mut rest = cards.as_slice();
+        while !rest.is_empty() {
+            let (changed, left) = self.write(|tx| {
+                let started = Instant::now();
+                let mut changed = 0;
+                let mut rest = rest;
+                while let Some((card, tail)) = rest.split_first() {
+                    changed += usize::from(super::check::rebuild_card(tx, user, card)?);
+                    rest = tail;
+                    if started.elapsed() > IMPORT_BATCH {
+                        break;
+                    }
+                }
+                Ok((changed, rest))
+            })?;
+            report.rebuilt += changed;
+            rest = left;
+            if !rest.is_empty() {
+                pause_for_others();
             }
-            Ok(report)
-        })
+        }
+        Ok(report)
+    }
+
+    /// Whether a review from a file is already in the user's log; the id
+    /// it gets if not.
+    fn find_review(&self, user: i64, r: &Review) -> Result<Found, StoreError> {
+        let err = self.err();
+        match &r.id {
+            Some(id) => {
+                let owner: Option<(i64, String, String)> = self
+                    .conn
+                    .prepare_cached("SELECT user_id, deck_id, card_id FROM reviews WHERE uid = ?1")
+                    .map_err(&err)?
+                    .query_row([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+                    .optional()
+                    .map_err(&err)?;
+                match owner {
+                    None => Ok(Found::Missing(id.clone())),
+                    Some((u, deck, card))
+                        if u == user && deck == r.card.deck && card == r.card.card =>
+                    {
+                        Ok(Found::Present)
+                    }
+                    Some((_, deck, card)) => Err(StoreError::HistoryConflict {
+                        id: id.clone(),
+                        existing: format!("{deck}/{card}"),
+                    }),
+                }
+            }
+            None => {
+                let present: bool = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM reviews WHERE user_id = ?1
+                            AND reviewed_at = ?2 AND deck_id = ?3 AND card_id = ?4
+                            AND mode = ?5 AND quality = ?6)",
+                    )
+                    .map_err(&err)?
+                    .query_row(
+                        params![
+                            user,
+                            timestamp(to_millis(r.at)),
+                            r.card.deck,
+                            r.card.card,
+                            r.mode.name(),
+                            r.quality.value()
+                        ],
+                        |row| row.get(0),
+                    )
+                    .map_err(&err)?;
+                Ok(if present {
+                    Found::Present
+                } else {
+                    Found::Missing(new_review_id())
+                })
+            }
+        }
     }
 }
 
-/// Replays one card's log for one user: rewrites each review's state
-/// before and after where it differs, and the card's state (removed if no
-/// review reschedules it).
-fn rebuild_card(tx: &rusqlite::Transaction<'_>, user: i64, card: &CardKey) -> Result<(), TxError> {
-    let mut stmt = tx.prepare(
-        "SELECT id, reviewed_at, study_day, mode, quality,
-            before_reps, before_ease, before_interval, before_due, before_lapses,
-            after_reps, after_ease, after_interval, after_due, after_lapses
-         FROM reviews WHERE user_id = ?1 AND deck_id = ?2 AND card_id = ?3
-         ORDER BY reviewed_at",
-    )?;
-    let rows: Vec<(i64, String, String, String, u8, State, State)> = stmt
-        .query_map(params![user, card.deck, card.card], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                state_at(r, 5)?,
-                state_at(r, 10)?,
-            ))
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut update = tx.prepare(
-        "UPDATE reviews SET before_reps = ?2, before_ease = ?3, before_interval = ?4,
-            before_due = ?5, before_lapses = ?6, after_reps = ?7, after_ease = ?8,
-            after_interval = ?9, after_due = ?10, after_lapses = ?11
-         WHERE id = ?1",
-    )?;
-    let mut replay = super::check::Replay::default();
-    for (id, at, day, mode, quality, stored_before, stored_after) in rows {
-        let (before, after) = replay.step(&at, &day, &mode, quality)?;
-        if (before, after) != (stored_before, stored_after) {
-            let b = super::reviews::state_values(&before);
-            let a = super::reviews::state_values(&after);
-            update.execute(params![
-                id, b.0, b.1, b.2, b.3, b.4, a.0, a.1, a.2, a.3, a.4
-            ])?;
-        }
-    }
-    match replay.finish() {
-        Some((state, last)) => save_state(tx, user, card, &state, last)?,
-        None => {
-            tx.execute(
-                "DELETE FROM card_state WHERE user_id = ?1 AND deck_id = ?2 AND card_id = ?3",
-                params![user, card.deck, card.card],
-            )?;
-        }
-    }
-    Ok(())
+/// Whether a review from a file is in the log.
+enum Found {
+    Present,
+    Missing(String),
+}
+
+/// Lets a process waiting for the write lock take it between two import
+/// transactions: SQLite's busy handler polls, and would miss a lock that
+/// is released and taken again at once.
+fn pause_for_others() {
+    std::thread::sleep(Duration::from_millis(25));
 }

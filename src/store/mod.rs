@@ -11,6 +11,7 @@ mod check;
 mod decks;
 mod exams;
 mod history;
+mod open;
 mod report;
 mod reviews;
 mod sessions;
@@ -20,16 +21,17 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 
 pub use check::{CheckReport, Mismatch};
 pub use decks::{DeckSummary, InstallReport, InstalledDeck};
 pub use exams::{ExamAnswer, ExamAttempt, ExamRecord};
 pub use history::{HistoryRow, ImportReport, LogEntry, Review};
+pub use open::{APPLICATION_ID, Access, Builtin, Opening};
 pub use report::{AreaName, ExamScore, ReportCard, ScheduledReview};
 pub use reviews::{CardKey, Mode, Recorded};
 pub use sessions::{DayCounts, StudyCard};
-pub use users::{Setting, User, UserSummary, valid_user_name};
+pub use users::{Setting, User, UserSummary, check_user_name, valid_user_name};
 
 /// Migrations, in order; `PRAGMA user_version` counts those applied.
 const MIGRATIONS: &[&str] = &[
@@ -37,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_sessions.sql"),
     include_str!("migrations/0003_exams.sql"),
     include_str!("migrations/0004_report_index.sql"),
+    include_str!("migrations/0005_review_ids.sql"),
 ];
 
 /// The schema version this build writes.
@@ -55,8 +58,24 @@ pub enum StoreError {
     NoDirectory { path: PathBuf, dir: PathBuf },
     #[error("database {}: the file is read-only; recall needs to write to it", .0.display())]
     ReadOnly(PathBuf),
+    #[error("database {}: you cannot write to it or to its directory (it belongs to another user?); recall needs to, so nothing was opened", .0.display())]
+    NotWritable(PathBuf),
     #[error("database {}: not a recall database (not an SQLite file); left untouched", .0.display())]
     NotADatabase(PathBuf),
+    #[error("database {}: not a recall database (another program's SQLite file); left untouched", .0.display())]
+    NotRecall(PathBuf),
+    #[error("database {}: busy: another recall is writing to it", .0.display())]
+    Busy(PathBuf),
+    #[error("database {}: the file is damaged ({detail}); restore it from a backup (`recall backup FILE` makes one)", path.display())]
+    Damaged { path: PathBuf, detail: String },
+    #[error("the built-in deck: {0}")]
+    FirstDeck(Box<crate::deck::Invalid>),
+    #[error(
+        "no learner with id {0}: they were removed while this ran; nothing more is saved for them"
+    )]
+    NoSuchUser(i64),
+    #[error("{0}")]
+    UserName(String),
     #[error(
         "database {}: written by a newer recall (schema version {found}; this one knows up to {known}); left untouched",
         path.display()
@@ -69,9 +88,9 @@ pub enum StoreError {
     #[error("no card {card:?} in deck {deck:?}")]
     UnknownCard { deck: String, card: String },
     #[error(
-        "a review at {at} is already recorded for another card ({existing}); the history belongs to another user or database"
+        "review {id} is already recorded for another learner or card ({existing}); the history belongs to another learner"
     )]
-    HistoryConflict { at: String, existing: String },
+    HistoryConflict { id: String, existing: String },
     #[error("database {}: cannot read it: {}", path.display(), crate::io_text(source))]
     Io {
         path: PathBuf,
@@ -85,39 +104,26 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     created: bool,
+    added_user: bool,
 }
 
+/// How long one statement waits for another process's write lock before
+/// it reports the database busy.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 impl Store {
-    /// Opens the database at `path`, creating it (but not its directory) if
-    /// it does not exist, and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let dir = match path.parent() {
-            Some(d) if d.as_os_str().is_empty() => Path::new("."),
-            Some(d) => d,
-            None => Path::new("."),
-        };
-        if !dir.is_dir() {
-            return Err(StoreError::NoDirectory {
-                path: path.to_path_buf(),
-                dir: dir.to_path_buf(),
-            });
-        }
-        let created = !path.exists();
-        if !created {
-            preflight(path)?;
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(sqlite(path))?;
-        let mut store = Store {
+    fn wrap(conn: Connection, path: &Path, created: bool) -> Store {
+        Store {
             conn,
             path: path.to_path_buf(),
             created,
-        };
-        store.configure()?;
-        store.migrate()?;
-        Ok(store)
+            added_user: false,
+        }
+    }
+
+    /// Whether this open added the learner it was asked for.
+    pub fn added_user(&self) -> bool {
+        self.added_user
     }
 
     /// Whether this open created the database file.
@@ -130,65 +136,10 @@ impl Store {
         &self.path
     }
 
-    fn configure(&self) -> Result<(), StoreError> {
-        let err = sqlite(&self.path);
-        self.conn
-            .busy_timeout(Duration::from_secs(10))
-            .map_err(&err)?;
-        // Read the version before anything that writes (journal_mode does).
-        let found = self.user_version()?;
-        if found > SCHEMA_VERSION {
-            return Err(StoreError::Newer {
-                path: self.path.clone(),
-                found,
-                known: SCHEMA_VERSION,
-            });
-        }
-        // WAL lets a reader and a writer work at once; FULL makes every
-        // commit durable before the next card is shown.
-        self.conn
-            .pragma_update(None, "journal_mode", "WAL")
-            .map_err(&err)?;
-        self.conn
-            .pragma_update(None, "synchronous", "FULL")
-            .map_err(&err)?;
-        self.conn
-            .pragma_update(None, "foreign_keys", "ON")
-            .map_err(&err)?;
-        Ok(())
-    }
-
-    fn user_version(&self) -> Result<i64, StoreError> {
-        self.conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(sqlite(&self.path))
-    }
-
-    /// Applies the migrations this database lacks, each in its own
-    /// transaction, re-reading the version under the write lock so two
-    /// processes never apply one twice.
-    fn migrate(&mut self) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let err = sqlite(&path);
-        loop {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(&err)?;
-            let version: i64 = tx
-                .query_row("PRAGMA user_version", [], |r| r.get(0))
-                .map_err(&err)?;
-            let Some(step) = usize::try_from(version)
-                .ok()
-                .and_then(|v| MIGRATIONS.get(v))
-            else {
-                return Ok(());
-            };
-            tx.execute_batch(step).map_err(&err)?;
-            tx.pragma_update(None, "user_version", version + 1)
-                .map_err(&err)?;
-            tx.commit().map_err(&err)?;
-        }
+    /// How long a write waits for another process's lock before it
+    /// fails with [`StoreError::Busy`] (10 seconds unless set).
+    pub fn set_patience(&mut self, wait: Duration) -> Result<(), StoreError> {
+        self.conn.busy_timeout(wait).map_err(self.err())
     }
 
     /// Runs `f` in a write transaction taken at once (`BEGIN IMMEDIATE`),
@@ -234,37 +185,21 @@ impl From<StoreError> for TxError {
     }
 }
 
-/// Refuses a file that is not SQLite or that may not be written, before
-/// SQLite touches it.
-fn preflight(path: &Path) -> Result<(), StoreError> {
-    let io = |source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if !meta.is_file() {
-        return Err(StoreError::NotADatabase(path.to_path_buf()));
-    }
-    if meta.permissions().readonly() {
-        return Err(StoreError::ReadOnly(path.to_path_buf()));
-    }
-    if meta.len() == 0 {
-        return Ok(());
-    }
-    let mut header = [0u8; 16];
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let read = std::io::Read::read(&mut file, &mut header).map_err(io)?;
-    if read < header.len() || &header != b"SQLite format 3\0" {
-        return Err(StoreError::NotADatabase(path.to_path_buf()));
-    }
-    Ok(())
-}
-
+/// Turns SQLite's errors into the store's: a lock held too long is
+/// [`StoreError::Busy`], a damaged file [`StoreError::Damaged`].
 fn sqlite(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + use<> {
+    use rusqlite::ErrorCode;
     let path = path.to_path_buf();
-    move |source| StoreError::Sqlite {
-        path: path.clone(),
-        source,
+    move |source| match source.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy(path.clone()),
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Damaged {
+            path: path.clone(),
+            detail: source.to_string(),
+        },
+        _ => StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        },
     }
 }
 

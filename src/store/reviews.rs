@@ -85,14 +85,24 @@ impl FromStr for Mode {
 }
 
 /// What recording an answer did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
     pub before: State,
     pub after: State,
-    /// The time stored: the answer's time, or a millisecond after the
-    /// user's previous review when the clock has not moved on (a frozen
-    /// `RECALL_NOW`), so each review keeps its own place in the log.
+    /// The time stored: the answer's own, to the millisecond.
     pub reviewed_at: DateTime<Utc>,
+    /// The review's identity, unique in every database it reaches.
+    pub id: String,
+}
+
+/// A new review id: 128 random bits as 32 hex digits.
+pub(super) fn new_review_id() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+/// A time as stored: to the millisecond.
+pub(super) fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
+    at - Duration::nanoseconds(i64::from(at.timestamp_subsec_nanos() % 1_000_000))
 }
 
 pub(super) const STATE_COLUMNS: &str = "repetitions, ease, interval, due, lapses";
@@ -128,6 +138,12 @@ impl Store {
     /// Records one answer: appends it to the log and, in a mode that
     /// reschedules, moves the card's state on by SM-2. Committed when this
     /// returns.
+    ///
+    /// The answer keeps its own time. The log is replayed in time order,
+    /// so an answer timed before the card's latest review (the clock was
+    /// once set ahead) is placed where its time puts it and the card's
+    /// states are replayed from there: the stored state is always what the
+    /// log gives.
     #[allow(clippy::too_many_arguments)]
     pub fn record_review(
         &mut self,
@@ -139,6 +155,7 @@ impl Store {
         day: StudyDay,
         response_ms: Option<u32>,
     ) -> Result<Recorded, StoreError> {
+        let at = to_millis(at);
         self.write(|tx| {
             let exists: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM cards WHERE deck_id = ?1 AND id = ?2)",
@@ -151,28 +168,59 @@ impl Store {
                     card: card.card.clone(),
                 }));
             }
-            let before = load_state(tx, user, card)?;
-            let after = mode.apply(before, quality, day);
-            let reviewed_at = next_time(tx, user, at)?;
-            insert_review(
-                tx,
-                user,
+            let known: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1)",
+                [user],
+                |r| r.get(0),
+            )?;
+            if !known {
+                return Err(TxError::Store(StoreError::NoSuchUser(user)));
+            }
+            let latest: Option<String> = tx.query_row(
+                "SELECT MAX(reviewed_at) FROM reviews
+                 WHERE user_id = ?1 AND deck_id = ?2 AND card_id = ?3",
+                params![user, card.deck, card.card],
+                |r| r.get(0),
+            )?;
+            let id = new_review_id();
+            let review = NewReview {
+                id: &id,
                 card,
-                reviewed_at,
+                at,
                 day,
                 mode,
                 quality,
                 response_ms,
-                &before,
-                &after,
-            )?;
+            };
+            if latest.is_some_and(|latest| latest > timestamp(at)) {
+                insert_review(tx, user, &review, &State::NEW, &State::NEW)?;
+                super::check::rebuild_card(tx, user, card)?;
+                let (before, after) = tx.query_row(
+                    &format!(
+                        "SELECT {}, {} FROM reviews WHERE uid = ?1",
+                        BEFORE_COLUMNS, AFTER_COLUMNS
+                    ),
+                    [&id],
+                    |r| Ok((state_at(r, 0)?, state_at(r, 5)?)),
+                )?;
+                return Ok(Recorded {
+                    before,
+                    after,
+                    reviewed_at: at,
+                    id,
+                });
+            }
+            let before = load_state(tx, user, card)?;
+            let after = mode.apply(before, quality, day);
+            insert_review(tx, user, &review, &before, &after)?;
             if mode.reschedules() {
-                save_state(tx, user, card, &after, reviewed_at)?;
+                save_state(tx, user, card, &after, at)?;
             }
             Ok(Recorded {
                 before,
                 after,
-                reviewed_at,
+                reviewed_at: at,
+                id,
             })
         })
     }
@@ -218,57 +266,49 @@ pub(super) fn load_state(
     Ok(state.unwrap_or(State::NEW))
 }
 
-/// `at`, or a millisecond after the user's latest review if that is not
-/// earlier.
-fn next_time(
-    conn: &rusqlite::Connection,
-    user: i64,
-    at: DateTime<Utc>,
-) -> rusqlite::Result<DateTime<Utc>> {
-    let latest: Option<String> = conn.query_row(
-        "SELECT MAX(reviewed_at) FROM reviews WHERE user_id = ?1",
-        [user],
-        |r| r.get(0),
-    )?;
-    let latest = latest.and_then(|t| DateTime::parse_from_rfc3339(&t).ok());
-    // Stored times have millisecond precision; compare at that precision.
-    let at = at - Duration::nanoseconds(i64::from(at.timestamp_subsec_nanos() % 1_000_000));
-    Ok(match latest {
-        Some(latest) if latest >= at => latest.with_timezone(&Utc) + Duration::milliseconds(1),
-        _ => at,
-    })
+/// A review to append to the log.
+pub(super) struct NewReview<'a> {
+    pub id: &'a str,
+    pub card: &'a CardKey,
+    pub at: DateTime<Utc>,
+    pub day: StudyDay,
+    pub mode: Mode,
+    pub quality: Quality,
+    pub response_ms: Option<u32>,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The state columns of a review before and after it, in `state_at` order.
+pub(super) const BEFORE_COLUMNS: &str =
+    "before_reps, before_ease, before_interval, before_due, before_lapses";
+pub(super) const AFTER_COLUMNS: &str =
+    "after_reps, after_ease, after_interval, after_due, after_lapses";
+
 pub(super) fn insert_review(
     conn: &rusqlite::Connection,
     user: i64,
-    card: &CardKey,
-    at: DateTime<Utc>,
-    day: StudyDay,
-    mode: Mode,
-    quality: Quality,
-    response_ms: Option<u32>,
+    r: &NewReview<'_>,
     before: &State,
     after: &State,
 ) -> rusqlite::Result<()> {
     let b = state_values(before);
     let a = state_values(after);
     conn.prepare_cached(
-        "INSERT INTO reviews (user_id, deck_id, card_id, reviewed_at, study_day, mode, quality,
-            response_ms, before_reps, before_ease, before_interval, before_due, before_lapses,
-            after_reps, after_ease, after_interval, after_due, after_lapses)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        "INSERT INTO reviews (uid, user_id, deck_id, card_id, reviewed_at, study_day, mode,
+            quality, response_ms, before_reps, before_ease, before_interval, before_due,
+            before_lapses, after_reps, after_ease, after_interval, after_due, after_lapses)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18, ?19)",
     )?
     .execute(params![
+        r.id,
         user,
-        card.deck,
-        card.card,
-        timestamp(at),
-        day.to_string(),
-        mode.name(),
-        quality.value(),
-        response_ms,
+        r.card.deck,
+        r.card.card,
+        timestamp(r.at),
+        r.day.to_string(),
+        r.mode.name(),
+        r.quality.value(),
+        r.response_ms,
         b.0,
         b.1,
         b.2,

@@ -74,10 +74,41 @@ impl fmt::Display for Setting {
     }
 }
 
-/// Whether `name` can name a user: 1-64 characters, no control characters,
-/// not only spaces.
+/// Whether `name` can name a user: 1-64 characters, not only spaces, and
+/// nothing invisible that could make two names look alike or reorder what
+/// is printed around it.
 pub fn valid_user_name(name: &str) -> bool {
-    !name.trim().is_empty() && name.chars().count() <= 64 && !name.chars().any(char::is_control)
+    check_user_name(name).is_ok()
+}
+
+/// Why `name` cannot name a user, if it cannot.
+pub fn check_user_name(name: &str) -> Result<(), String> {
+    let shown = crate::text::quoted(name);
+    let why = if name.trim().is_empty() {
+        "a name needs a visible character"
+    } else if name.chars().count() > 64 {
+        "a name has at most 64 characters"
+    } else if name.chars().any(char::is_control) {
+        "a name may not hold control characters (they act on the terminal)"
+    } else if name.chars().any(crate::text::is_bidi_control) {
+        "a name may not hold right-to-left overrides or isolates (they reorder the text around them)"
+    } else if name.chars().any(crate::text::is_invisible) {
+        "a name may not hold zero-width or invisible characters (two names would look alike)"
+    } else {
+        return Ok(());
+    };
+    Err(format!("{shown} cannot name a user: {why}"))
+}
+
+/// Adds the user `name` in `tx` unless they exist; whether it did.
+pub(super) fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, super::TxError> {
+    check_user_name(name).map_err(StoreError::UserName)?;
+    let sql = "INSERT INTO users (name, created_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+    Ok(tx.execute(sql, params![name, timestamp(now)])? == 1)
 }
 
 const USER_COLUMNS: &str = "id, name, new_per_day, reviews_per_day, rollover_hour";
@@ -106,6 +137,7 @@ impl Store {
     /// Adds a user; `None` if one with this name exists.
     pub fn add_user(&mut self, name: &str, now: DateTime<Utc>) -> Result<Option<User>, StoreError> {
         let added = self.write(|tx| {
+            check_user_name(name).map_err(StoreError::UserName)?;
             let sql = "INSERT INTO users (name, created_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
             Ok(tx.execute(sql, params![name, timestamp(now)])? == 1)
         })?;

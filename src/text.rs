@@ -1,0 +1,125 @@
+//! Text that is safe to show: stored text neutralised before it reaches a
+//! terminal, values quoted short in messages, and spreadsheet cells that
+//! cannot run as formulas.
+//!
+//! A card, area, deck or user name is written by someone else (a deck's
+//! author, an import, a hand-edited database). Printed raw, an escape
+//! sequence in it could clear the screen, retitle the window or plant a
+//! hyperlink; so every path that prints stored text passes it through
+//! [`clean`], whatever the database holds.
+
+use std::borrow::Cow;
+
+/// Whether `c` would act on a terminal instead of being shown: a C0 or C1
+/// control character or DEL. Newline and tab are ordinary layout.
+pub fn is_terminal_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || c == '\u{7f}'
+}
+
+/// Whether `c` is an explicit bidirectional embedding, override or
+/// isolate: invisible, and it reorders the text printed after it.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `c` takes no space on screen: zero-width spaces and joiners,
+/// the word joiner and the byte-order mark.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{ad}' | '\u{180e}'
+    )
+}
+
+/// `text` with every character that would act on a terminal replaced by a
+/// visible stand-in: C0 controls by their Control Pictures (ESC shows as
+/// `␛`), DEL as `␡`, C1 controls and bidirectional overrides as `�`.
+/// Newlines and tabs stay.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| is_terminal_control(c) || is_bidi_control(c))
+    {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().map(stand_in).collect())
+}
+
+fn stand_in(c: char) -> char {
+    match c {
+        '\n' | '\t' => c,
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        c if is_terminal_control(c) || is_bidi_control(c) => '\u{fffd}',
+        c => c,
+    }
+}
+
+/// The most characters of a value a message quotes.
+pub const QUOTE_MAX: usize = 60;
+
+/// `value` as a message quotes it: in double quotes, cut to its first
+/// [`QUOTE_MAX`] characters with `…`, and cleaned, so a message stays one
+/// readable line whatever the value holds.
+pub fn quoted(value: &str) -> String {
+    format!("\"{}\"", short(value, QUOTE_MAX))
+}
+
+/// `value`, cleaned, one line, cut to `max` characters with `…`.
+pub fn short(value: &str, max: usize) -> String {
+    let mut chars = value.chars();
+    let head: String = chars
+        .by_ref()
+        .take(max)
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .collect();
+    let cut = if chars.next().is_some() { "…" } else { "" };
+    format!("{}{cut}", clean(&head))
+}
+
+/// A cell a spreadsheet shows as text: one that starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return would be read as a formula, so it
+/// gets a leading apostrophe, as OWASP advises for CSV exports.
+pub fn spreadsheet_cell(value: &str) -> Cow<'_, str> {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{value}")),
+        _ => Cow::Borrowed(value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_shown_not_obeyed() {
+        assert_eq!(clean("plain\ttext\n"), "plain\ttext\n");
+        assert_eq!(clean("\u{1b}[2J clear"), "\u{241b}[2J clear");
+        assert_eq!(
+            clean("\u{1b}]8;;http://x\u{7}link"),
+            "\u{241b}]8;;http://x\u{2407}link"
+        );
+        assert_eq!(clean("over\rwrite"), "over\u{240d}write");
+        assert_eq!(clean("del\u{7f} csi\u{9b}"), "del\u{2421} csi\u{fffd}");
+        assert_eq!(clean("a\u{202e}b"), "a\u{fffd}b");
+        assert!(matches!(clean("ordinary"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn quotes_are_short_and_on_one_line() {
+        assert_eq!(quoted("maria"), "\"maria\"");
+        let long = "x".repeat(10_000);
+        assert_eq!(quoted(&long), format!("\"{}…\"", "x".repeat(QUOTE_MAX)));
+        assert_eq!(quoted("a\nb\u{1b}"), "\"a b\u{241b}\"");
+    }
+
+    #[test]
+    fn formulas_become_text() {
+        assert_eq!(spreadsheet_cell("=1+1"), "'=1+1");
+        assert_eq!(spreadsheet_cell("+cmd"), "'+cmd");
+        assert_eq!(spreadsheet_cell("-2"), "'-2");
+        assert_eq!(spreadsheet_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_cell("Empathy"), "Empathy");
+        assert_eq!(spreadsheet_cell(""), "");
+    }
+}
