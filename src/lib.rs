@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod deck;
+pub mod files;
 pub mod quiz;
 pub mod report;
 pub mod sched;
@@ -22,12 +23,8 @@ pub enum Error {
     Quality(#[from] sched::QualityError),
     #[error(transparent)]
     Rollover(#[from] sched::RolloverError),
-    #[error("RECALL_NOW={value:?} is not an RFC 3339 time such as 2026-03-02T09:00:00Z: {source}")]
-    Now {
-        value: String,
-        #[source]
-        source: chrono::ParseError,
-    },
+    #[error("RECALL_NOW={} is not an RFC 3339 time such as 2026-03-02T09:00:00Z: {reason}", text::quoted(.value))]
+    Now { value: String, reason: String },
     #[error(transparent)]
     Deck(#[from] deck::Invalid),
     #[error(transparent)]
@@ -44,13 +41,22 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("{}:{line}:{col}: not UTF-8 text (save the file as UTF-8)", path.display())]
+    NotUtf8 {
+        path: std::path::PathBuf,
+        line: usize,
+        col: usize,
+    },
     #[error("{}: already exists (use --force to replace it)", .0.display())]
     Exists(std::path::PathBuf),
+    #[error("{}: that is the database (or one of its files); refusing to write over it", .0.display())]
+    OntoDatabase(std::path::PathBuf),
     #[error(
-        "no user {0:?}: add one with `recall user add NAME`, or run `recall drill`, which creates its user"
+        "no user {}: add one with `recall user add NAME`, or run `recall drill`, which creates its user",
+        text::quoted(.0)
     )]
     UnknownUser(String),
-    #[error("no deck {0:?} is installed (`recall deck list` shows those that are)")]
+    #[error("no deck {} is installed (`recall deck list` shows those that are)", text::quoted(.0))]
     UnknownDeck(String),
     #[error("{0}")]
     Usage(String),
@@ -58,12 +64,21 @@ pub enum Error {
     NeedsYes { what: String },
     #[error("this system has no data directory for the database: pass --db PATH or set RECALL_DB")]
     NoDataDir,
-    #[error("cannot write to the terminal: {0}")]
+    #[error("{}", terminal_text(.0))]
     Output(#[source] std::io::Error),
 }
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong at the terminal: unreadable input, or output that
+/// could not be written.
+fn terminal_text(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        return "the answers on standard input are not UTF-8 text".to_string();
+    }
+    format!("cannot write to the terminal: {}", io_text(e))
+}
 
 /// An I/O error in plain words, without the OS error number.
 pub(crate) fn io_text(e: &std::io::Error) -> String {

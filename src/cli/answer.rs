@@ -1,15 +1,58 @@
 //! Putting a question to the learner and reading the answer, shared by
 //! drills, quizzes and exams: options as letters, t/f, or a typed line.
 
+use std::time::Duration;
+
 use crate::quiz::Match;
 use crate::quiz::Question;
 use crate::quiz::exam::Given;
+use crate::store::{Store, StoreError};
 use crate::term::{Style, Terminal};
+use crate::{Error, Result};
+
+/// How long a save waits for another process's write lock before the
+/// learner is told that their answer is waiting.
+pub(super) const PATIENCE: Duration = Duration::from_secs(2);
+
+/// Saves an answer with `save`, never losing it to a busy database: while
+/// another process holds the write lock it says so once, keeps the answer
+/// and tries again, until it is saved or the learner gives up (Esc or
+/// Ctrl-C on a terminal), which gives `None`.
+pub(super) fn saved<T>(
+    term: &mut Terminal,
+    store: &mut Store,
+    mut save: impl FnMut(&mut Store) -> std::result::Result<T, StoreError>,
+) -> Result<Option<T>> {
+    let mut told = false;
+    loop {
+        match save(store) {
+            Err(StoreError::Busy(_)) => {
+                if !told {
+                    let wait = "The database is busy (another recall is writing to it): \
+                                waiting to save your answer… (Esc gives up on it)";
+                    term.say_styled(wait, Style::Warn).map_err(Error::Output)?;
+                    told = true;
+                }
+                if term.wants_to_stop().map_err(Error::Output)? {
+                    term.say("Not saved: that answer is lost; every earlier one is kept.")
+                        .map_err(Error::Output)?;
+                    return Ok(None);
+                }
+            }
+            Err(e) => return Err(e.into()),
+            Ok(value) => {
+                if told {
+                    term.say("Saved.").map_err(Error::Output)?;
+                }
+                return Ok(Some(value));
+            }
+        }
+    }
+}
 
 /// Shows `q` and reads an answer; `None` when the input ends.
 pub(super) fn ask(term: &mut Terminal, q: &Question) -> std::io::Result<Option<Given>> {
-    let prompt = term.styled(q.prompt(), Style::Bold);
-    term.say(&prompt)?;
+    term.say_styled(q.prompt(), Style::Bold)?;
     match q {
         Question::Choice { options, right, .. } => {
             let letters: Vec<char> = ('a'..='z').take(options.len()).collect();
@@ -61,8 +104,16 @@ pub(super) fn ask(term: &mut Terminal, q: &Question) -> std::io::Result<Option<G
             Ok(Some(Given::Bool(picked)))
         }
         Question::Typed { .. } => {
-            let line = term.ask_line("Your answer (Enter when done):")?;
-            Ok(line.map(Given::Text))
+            let Some(line) = term.ask_line("Your answer (Enter when done):")? else {
+                return Ok(None);
+            };
+            if !line.trim().is_empty() {
+                return Ok(Some(Given::Text(line)));
+            }
+            // An Enter pressed too soon is not an answer: ask once more.
+            let again =
+                "Nothing typed. Type your answer, or press Enter again if you don't know it:";
+            Ok(term.ask_line(again)?.map(Given::Text))
         }
     }
 }
@@ -75,8 +126,7 @@ pub(super) fn feedback(term: &mut Terminal, q: &Question, verdict: Match) -> std
         Match::Close => ("close: a small typo", Style::Warn),
         Match::Wrong => ("not quite", Style::Bad),
     };
-    let mark = term.styled(mark, style);
-    term.say(&mark)?;
+    term.say_styled(mark, style)?;
     term.say(&format!("Answer: {}", q.solution()))?;
     if let Question::TrueFalse {
         explanation: Some(e),
@@ -86,4 +136,12 @@ pub(super) fn feedback(term: &mut Terminal, q: &Question, verdict: Match) -> std
         term.say(e)?;
     }
     Ok(())
+}
+
+/// An answer as the list of misses shows it.
+pub(super) fn described(given: &Given, q: &Question) -> String {
+    match given.describe(q) {
+        text if text.trim().is_empty() => "no answer".to_string(),
+        text => text,
+    }
 }

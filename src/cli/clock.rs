@@ -11,12 +11,26 @@ use crate::{Error, Result};
 pub struct Now(DateTime<FixedOffset>);
 
 impl Now {
-    /// `RECALL_NOW` (RFC 3339) if set, else the system clock; either way in
-    /// the local zone.
+    /// `RECALL_NOW` (RFC 3339) if set and not empty, else the system
+    /// clock; either way in the local zone.
     pub fn from_env() -> Result<Now> {
+        match Now::env()? {
+            Some(value) => Now::parse(&value),
+            None => Ok(Now::at(Utc::now())),
+        }
+    }
+
+    /// `RECALL_NOW`, if set to something; a value that is not UTF-8 is
+    /// an error, an empty one counts as unset.
+    pub fn env() -> Result<Option<String>> {
         match std::env::var("RECALL_NOW") {
-            Ok(value) => Now::parse(&value),
-            Err(_) => Ok(Now::at(Utc::now())),
+            Ok(value) if value.trim().is_empty() => Ok(None),
+            Ok(value) => Ok(Some(value)),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(raw)) => Err(Error::Now {
+                value: raw.to_string_lossy().into_owned(),
+                reason: "it is not UTF-8 text".to_string(),
+            }),
         }
     }
 
@@ -31,7 +45,7 @@ impl Now {
             .map(|t| Now::at(t.with_timezone(&Utc)))
             .map_err(|source| Error::Now {
                 value: value.to_string(),
-                source,
+                reason: source.to_string(),
             })
     }
 

@@ -40,7 +40,7 @@ impl Context {
     /// A clock for a session that runs a while: frozen at `RECALL_NOW` when
     /// it is set, else the system clock read at each call.
     pub fn clock(&self) -> Result<Clock> {
-        Ok(match std::env::var_os("RECALL_NOW") {
+        Ok(match Now::env()? {
             Some(_) => Clock::Fixed(self.now()?),
             None => Clock::System,
         })

@@ -21,7 +21,11 @@ pub(super) enum DeckCommand {
     /// Install a deck file, or update an installed deck from it.
     Add {
         /// The deck file (TOML, or JSON when the name ends in .json).
-        file: PathBuf,
+        #[arg(required_unless_present = "builtin")]
+        file: Option<PathBuf>,
+        /// Install the deck built into recall (again), instead of a file.
+        #[arg(long, conflicts_with = "file")]
+        builtin: bool,
     },
     /// The installed decks, with what is due today.
     List,
@@ -76,22 +80,26 @@ pub(super) fn run(ctx: &Context, command: DeckCommand) -> Result<ExitCode> {
     match command {
         DeckCommand::Lint(args) => lint(&args),
         DeckCommand::Import(args) => import(&args),
-        DeckCommand::Add { file } => add(ctx, &file),
+        DeckCommand::Add { file, .. } => add(ctx, file.as_deref()),
         DeckCommand::List => list(ctx),
         DeckCommand::Show { id, cards } => show(ctx, &id, cards),
         DeckCommand::Remove { id, yes } => remove(ctx, &id, yes),
     }
 }
 
-fn add(ctx: &Context, file: &Path) -> Result<ExitCode> {
+fn add(ctx: &Context, file: Option<&Path>) -> Result<ExitCode> {
     // Checked before the database is opened: a bad file writes nothing.
-    let deck = deck::load(file)?;
+    let deck = match file {
+        Some(file) => deck::load(file)?,
+        None => deck::shipped()?,
+    };
     let mut store = ctx.store(Access::ReadWrite)?;
     let report = store.install_deck(&deck, ctx.now()?.utc())?;
     if let Some(previous) = report.previous.filter(|p| *p > report.version) {
-        eprintln!(
+        errln!(
             "recall: note: deck {} goes back from version {previous} to {}",
-            report.deck, report.version
+            report.deck,
+            report.version
         );
     }
     outln!("{}", describe(&report))?;
@@ -248,21 +256,17 @@ fn lint(args: &LintArgs) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let (mut errors, mut warnings) = (0, 0);
     for path in &args.files {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::files::read_text(path) {
             Ok(text) => text,
-            Err(source) => {
-                let err = Error::Read {
-                    path: path.clone(),
-                    source,
-                };
-                writeln!(out, "{err}").map_err(Error::Output)?;
+            Err(err) => {
+                writeln!(out, "{}", crate::text::clean(&err.to_string())).map_err(Error::Output)?;
                 errors += 1;
                 continue;
             }
         };
         let checked = deck::check(path, &text);
         for d in &checked.diagnostics {
-            writeln!(out, "{d}").map_err(Error::Output)?;
+            writeln!(out, "{}", crate::text::clean(&d.to_string())).map_err(Error::Output)?;
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
@@ -271,12 +275,12 @@ fn lint(args: &LintArgs) -> Result<ExitCode> {
         if let Some(deck) = &checked.deck {
             if checked.diagnostics.is_empty() {
                 let summary = format!("{}: ok, {}", path.display(), size(deck));
-                writeln!(out, "{summary}").map_err(Error::Output)?;
+                writeln!(out, "{}", crate::text::clean(&summary)).map_err(Error::Output)?;
             }
         }
     }
     if errors + warnings > 0 {
-        eprintln!(
+        errln!(
             "{}",
             plural(errors, "error") + ", " + &plural(warnings, "warning")
         );
@@ -296,10 +300,7 @@ fn size(deck: &deck::Deck) -> String {
 }
 
 fn import(args: &ImportArgs) -> Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.file).map_err(|source| Error::Read {
-        path: args.file.clone(),
-        source,
-    })?;
+    let text = crate::files::read_text(&args.file)?;
     if let Some(id) = args.id.as_deref().filter(|id| !deck::is_id(id)) {
         return Err(Error::Usage(format!(
             "--id '{id}': a deck id may hold only letters, digits, '-', '_' and '.'"
@@ -323,13 +324,13 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
         Err(invalid) => {
             // Every problem, not only the first: the user fixes them in one go.
             for d in &invalid.diagnostics {
-                eprintln!("recall: {d}");
+                errln!("recall: {d}");
             }
             return Ok(ExitCode::FAILURE);
         }
     };
     for note in &imported.notes {
-        eprintln!("recall: note: {note}");
+        errln!("recall: note: {note}");
     }
     match &args.out {
         None => {
@@ -338,30 +339,9 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
                 .map_err(Error::Output)?;
         }
         Some(path) => {
-            write_new(path, &imported.toml, args.force)?;
-            eprintln!("wrote {}: {}", path.display(), size(&imported.deck));
+            crate::files::write_new(path, imported.toml.as_bytes(), args.force, None)?;
+            errln!("wrote {}: {}", path.display(), size(&imported.deck));
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes `text` to `path` through a temporary file renamed into place, so
-/// an existing file is either kept whole or replaced whole; refuses to
-/// replace one unless `force`.
-fn write_new(path: &Path, text: &str, force: bool) -> Result<()> {
-    let failed = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    if !force && path.exists() {
-        return Err(Error::Exists(path.to_path_buf()));
-    }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text).map_err(failed)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        failed(e)
-    })
 }

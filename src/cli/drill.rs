@@ -80,6 +80,7 @@ impl Scale {
 pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
     let clock = ctx.clock()?;
     let (mut store, user) = ctx.learner(Access::ReadWrite)?;
+    store.set_patience(answer::PATIENCE)?;
     let mut term = Terminal::open().map_err(Error::Output)?;
     if store.added_user() {
         let db = store.path().display().to_string();
@@ -122,17 +123,24 @@ pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
                 current.position, current.total, item.area_name
             )
         };
-        let progress = term.styled(&progress, Style::Dim);
-        say(&mut term, &progress)?;
+        term.say_styled(&progress, Style::Dim)
+            .map_err(Error::Output)?;
         let shown = clock.now().utc();
         let Some((quality, ended)) = ask(&mut term, &item, args.grades).map_err(Error::Output)?
         else {
             session.stop();
             break;
         };
-        let at = clock.now().utc();
+        // The study day is the answer's own: a drill that runs past the
+        // rollover hour logs what comes after it to the new day.
+        let now = clock.now();
+        let (at, day) = (now.utc(), now.study_day(user.rollover));
         let ms = u32::try_from((at - shown).num_milliseconds()).ok();
-        store.record_review(user.id, &item.key, quality, mode, at, today, ms)?;
+        let save = |s: &mut Store| s.record_review(user.id, &item.key, quality, mode, at, day, ms);
+        if answer::saved(&mut term, &mut store, save)?.is_none() {
+            session.stop();
+            break;
+        }
         session.answer(quality);
         if ended {
             session.stop();
@@ -159,7 +167,7 @@ pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
         &store,
         &user,
         args,
-        today,
+        end.study_day(user.rollover),
         &summary,
         session.end(),
         minutes,
@@ -207,6 +215,10 @@ pub(super) fn study_items(
         })
         .collect())
 }
+
+/// What a learner with no deck installed is told.
+pub(super) const NO_DECK: &str = "No deck is installed: `recall deck add --builtin` puts back the \
+     built-in deck, and `recall deck add FILE` installs another.";
 
 /// One order of same-day cards per user and day, when no seed is given.
 pub(super) fn day_seed(user: &str, day: StudyDay) -> u64 {
@@ -264,7 +276,7 @@ fn reveal_and_grade(
     answer: &str,
     scale: Scale,
 ) -> std::io::Result<Option<Quality>> {
-    term.say(&term.styled(prompt, Style::Bold))?;
+    term.say_styled(prompt, Style::Bold)?;
     if term
         .ask("Enter: show the answer", |k| k.is_empty() || k == " ")?
         .is_none()
@@ -297,9 +309,13 @@ fn report(
         } else {
             " in these areas"
         };
-        out.push(format!(
-            "Nothing to drill right now: no card is due and no new card is left for today{here}."
-        ));
+        if store.decks(None, today)?.is_empty() {
+            out.push(NO_DECK.to_string());
+        } else {
+            out.push(format!(
+                "Nothing to drill right now: no card is due and no new card is left for today{here}."
+            ));
+        }
     } else {
         let share = percent(summary.recalled, summary.cards);
         let why = match end {

@@ -17,7 +17,7 @@ use crate::quiz::exam::{Exam, ExamQuestion, allocate, percent};
 use crate::quiz::{Form, Match, build};
 use crate::sched::Quality;
 use crate::session::Item;
-use crate::store::{Access, ExamAnswer, ExamRecord, Mode, Store, User};
+use crate::store::{Access, ExamAnswer, ExamRecord, ExamStart, GivenAnswer, Store, User};
 use crate::term::{Align, Style, Terminal, plural, table};
 use crate::{Error, Result};
 
@@ -99,10 +99,7 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
             let decks = store.decks(None, today)?;
             match decks.as_slice() {
                 [one] => one.id.clone(),
-                [] => {
-                    let none = "no deck is installed: `recall deck add FILE` installs one";
-                    return Err(Error::Usage(none.to_string()));
-                }
+                [] => return Err(Error::Usage(super::drill::NO_DECK.to_string())),
                 _ => {
                     return Err(Error::Usage(
                         "several decks are installed: choose one with --deck ID".to_string(),
@@ -130,8 +127,17 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
         .unwrap_or(u32::try_from(questions.len()).unwrap_or(u32::MAX));
     let deadline = start.utc() + Duration::minutes(i64::from(minutes));
     let mut exam = Exam::new(questions, Some(deadline));
+    let attempt = ExamStart {
+        deck: deck.clone(),
+        started: start.utc(),
+        seed,
+        pass_mark: args.pass_mark,
+        questions: exam.questions().len(),
+    };
+    let mut recorded: Option<i64> = None;
     let mut stopped = false;
     let mut term = Terminal::open().map_err(Error::Output)?;
+    store.set_patience(answer::PATIENCE)?;
     let total = exam.questions().len();
     while let Some(i) = exam.next(clock.now().utc()) {
         let q = exam.questions()[i].clone();
@@ -146,8 +152,8 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
             let text = format!("question {n}/{total} · {}:{:02} left", left / 60, left % 60);
             (text, ms == 0)
         };
-        let progress = term.styled(&countdown().0, Style::Dim);
-        term.say(&progress).map_err(Error::Output)?;
+        term.say_styled(&countdown().0, Style::Dim)
+            .map_err(Error::Output)?;
         term.set_ticker(Some(Box::new(countdown)));
         let shown = clock.now().utc();
         let asked = answer::ask(&mut term, &q.question).map_err(Error::Output)?;
@@ -160,52 +166,97 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
             }
             break;
         };
-        let at = clock.now().utc();
+        let now = clock.now();
+        let at = now.utc();
+        let described = given.describe(&q.question);
         let Some(verdict) = exam.answer(given, at) else {
             break;
         };
         // An exam answer is logged, never rescheduled.
         let quality = Quality::ALL[if verdict == Match::Wrong { 1 } else { 4 }];
-        let ms = u32::try_from((at - shown).num_milliseconds()).ok();
-        store.record_review(user.id, &q.key, quality, Mode::Exam, at, today, ms)?;
-    }
-    let end = clock.now().utc();
-    if exam.answered() == 0 && !exam.timed_out() {
-        term.clear().map_err(Error::Output)?;
-        let why = if total == 0 {
-            "this deck has no card to ask about"
-        } else {
-            "no question was answered"
-        };
-        term.say(&format!("No exam recorded: {why}."))
-            .map_err(Error::Output)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let record = ExamRecord {
-        deck: deck.clone(),
-        started: start.utc(),
-        ended: end,
-        seed,
-        pass_mark: args.pass_mark,
-        timed_out: exam.timed_out(),
-        answers: exam
-            .questions()
-            .iter()
-            .zip(exam.answers())
-            .enumerate()
-            .map(|(i, (q, a))| ExamAnswer {
+        let given = GivenAnswer {
+            position: i,
+            answer: ExamAnswer {
                 card: q.key.card.clone(),
                 area: q.area.clone(),
                 area_name: q.area_name.clone(),
                 question: q.question.prompt().to_string(),
                 solution: q.question.solution(),
-                given: a.as_ref().map(|(g, _)| g.describe(&q.question)),
-                correct: exam.correct(i),
-            })
-            .collect(),
-    };
-    store.record_exam(user.id, &record)?;
+                given: Some(described),
+                correct: verdict != Match::Wrong,
+            },
+            card: q.key.clone(),
+            quality,
+            at,
+            day: now.study_day(user.rollover),
+            response_ms: u32::try_from((at - shown).num_milliseconds()).ok(),
+        };
+        let save = |s: &mut Store| s.record_exam_answer(user.id, recorded, &attempt, &given);
+        match answer::saved(&mut term, &mut store, save)? {
+            Some((id, _)) => recorded = Some(id),
+            None => {
+                exam.stop();
+                stopped = true;
+                break;
+            }
+        }
+    }
+    let end = clock.now().utc();
     term.clear().map_err(Error::Output)?;
+    let unanswered = |exam: &Exam| -> Vec<(usize, ExamAnswer)> {
+        exam.questions()
+            .iter()
+            .zip(exam.answers())
+            .enumerate()
+            .filter(|(_, (_, a))| a.is_none())
+            .map(|(i, (q, _))| {
+                let answer = ExamAnswer {
+                    card: q.key.card.clone(),
+                    area: q.area.clone(),
+                    area_name: q.area_name.clone(),
+                    question: q.question.prompt().to_string(),
+                    solution: q.question.solution(),
+                    given: None,
+                    correct: false,
+                };
+                (i, answer)
+            })
+            .collect()
+    };
+    match recorded {
+        Some(_) if stopped => {
+            let answered = plural(exam.answered() as u64, "answer");
+            term.say(&format!(
+                "Stopped after {answered}: the attempt is kept as abandoned and not scored \
+                 (`recall exam --history` lists it)."
+            ))
+            .map_err(Error::Output)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(id) => store.finish_exam(id, end, exam.timed_out(), &unanswered(&exam))?,
+        None if exam.timed_out() && total > 0 => {
+            let record = ExamRecord {
+                deck: deck.clone(),
+                started: start.utc(),
+                ended: end,
+                seed,
+                pass_mark: args.pass_mark,
+                timed_out: true,
+                answers: unanswered(&exam).into_iter().map(|(_, a)| a).collect(),
+            };
+            store.record_exam(user.id, &record)?;
+        }
+        None => {
+            let why = if total == 0 {
+                "this deck has no card to ask about"
+            } else {
+                "no question was answered"
+            };
+            term.say(&format!("No exam recorded: {why}."))
+                .map_err(Error::Output)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     let minutes = (end - start.utc()).num_minutes();
     term.say(&report(&exam, args.pass_mark, minutes, stopped))
         .map_err(Error::Output)?;
@@ -289,17 +340,20 @@ fn history(store: &Store, user: &User) -> Result<ExitCode> {
         .enumerate()
         .map(|(n, a)| {
             let score = percent(a.correct, a.questions);
-            let verdict = if score >= a.pass_mark as usize {
-                "pass"
-            } else {
-                "fail"
+            let (right, score, verdict) = match (a.finished, score >= a.pass_mark as usize) {
+                (false, _) => ("-".to_string(), "-".to_string(), "abandoned"),
+                (true, pass) => (
+                    format!("{}/{}", a.correct, a.questions),
+                    format!("{score}%"),
+                    if pass { "pass" } else { "fail" },
+                ),
             };
             vec![
                 (n + 1).to_string(),
                 a.started_at.get(..10).unwrap_or(&a.started_at).to_string(),
                 a.deck.clone(),
-                format!("{}/{}", a.correct, a.questions),
-                format!("{score}%"),
+                right,
+                score,
                 verdict.to_string(),
                 format!("{} min", a.minutes),
             ]
@@ -315,7 +369,7 @@ fn history(store: &Store, user: &User) -> Result<ExitCode> {
     )?;
     // Each area's score in every attempt that asked about it, oldest first.
     let mut trend: Vec<(String, Vec<String>)> = Vec::new();
-    for a in &attempts {
+    for a in attempts.iter().filter(|a| a.finished) {
         for (_, name, correct, total) in &a.areas {
             let s = format!("{}%", percent(*correct, *total));
             match trend.iter_mut().find(|(n, _)| n == name) {

@@ -10,6 +10,7 @@ use clap::{Subcommand, ValueEnum};
 
 use super::Context;
 use crate::store::{Access, CardKey, HistoryRow};
+use crate::term::plural;
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -23,6 +24,9 @@ pub(super) enum HistoryCommand {
         /// The file to write; standard output if absent.
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Add reviews from an exported file to the user's log (rows already
     /// there are skipped) and rebuild the card states they touch.
@@ -49,18 +53,16 @@ impl Format {
 
 pub(super) fn run(ctx: &Context, command: HistoryCommand) -> Result<ExitCode> {
     match command {
-        HistoryCommand::Export { format, out } => {
+        HistoryCommand::Export { format, out, force } => {
             let (store, user) = ctx.learner(Access::ReadOnly)?;
             let rows = store.history(user.id)?;
             let format = format.unwrap_or_else(|| out.as_deref().map_or(Format::Jsonl, Format::of));
             let text = render(&rows, format)?;
             match out {
                 Some(path) => {
-                    std::fs::write(&path, text).map_err(|source| Error::Write {
-                        path: path.clone(),
-                        source,
-                    })?;
-                    eprintln!(
+                    let db = ctx.db_path()?;
+                    crate::files::write_new(&path, text.as_bytes(), force, Some(&db))?;
+                    errln!(
                         "wrote {} reviews of {} to {}",
                         rows.len(),
                         user.name,
@@ -100,9 +102,16 @@ fn render(rows: &[HistoryRow], format: Format) -> Result<String> {
     }
 }
 
+/// The most problems a refused import lists before it counts the rest.
+const PROBLEMS_SHOWN: usize = 20;
+
 /// Reads every row with its line, or every problem.
 fn parse(path: &Path, text: &str) -> std::result::Result<Vec<(usize, HistoryRow)>, Vec<String>> {
-    let at = |line: usize, e: &dyn std::fmt::Display| format!("{}:{line}: {e}", path.display());
+    let at = |line: usize, e: &dyn std::fmt::Display| {
+        // A parser's message may quote a whole value: keep it to a line.
+        let message = crate::text::short(&e.to_string(), 160);
+        format!("{}:{line}: {message}", path.display())
+    };
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     match Format::of(path) {
@@ -119,15 +128,40 @@ fn parse(path: &Path, text: &str) -> std::result::Result<Vec<(usize, HistoryRow)
         }
         Format::Csv => {
             let mut reader = csv::Reader::from_reader(text.as_bytes());
-            for record in reader.deserialize::<HistoryRow>() {
+            let header = match reader.headers() {
+                Ok(h) => h.clone(),
+                Err(e) => return Err(vec![at(1, &e)]),
+            };
+            for record in reader.records() {
+                let line = |p: Option<&csv::Position>| {
+                    p.map_or(0, |p| usize::try_from(p.line()).unwrap_or(0))
+                };
                 match record {
-                    Ok(row) => rows.push((rows.len() + problems.len() + 2, row)),
-                    Err(e) => {
-                        let line = e.position().map_or(0, |p| p.line());
-                        problems.push(at(usize::try_from(line).unwrap_or(0), &e));
-                    }
+                    Ok(record) => match record.deserialize::<HistoryRow>(Some(&header)) {
+                        Ok(row) => rows.push((line(record.position()), row)),
+                        Err(e) => problems.push(at(line(record.position()), &e)),
+                    },
+                    Err(e) => problems.push(at(line(e.position()), &e)),
                 }
             }
+        }
+    }
+    // The same review twice in one file is a damaged file, not a history.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (line, row) in &rows {
+        let key = row.id.clone().unwrap_or_else(|| {
+            format!(
+                "{}|{}|{}|{}|{}",
+                row.reviewed_at, row.deck, row.card, row.mode, row.quality
+            )
+        });
+        if let Some(first) = seen.insert(key, *line) {
+            let what = if row.id.is_some() {
+                "the same review id"
+            } else {
+                "the same time, card, mode and quality"
+            };
+            problems.push(at(*line, &format!("repeats line {first} ({what})")));
         }
     }
     if problems.is_empty() {
@@ -138,10 +172,7 @@ fn parse(path: &Path, text: &str) -> std::result::Result<Vec<(usize, HistoryRow)
 }
 
 fn import(ctx: &Context, file: &Path) -> Result<ExitCode> {
-    let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
-        path: file.to_path_buf(),
-        source,
-    })?;
+    let text = crate::files::read_text(file)?;
     let rows = match parse(file, &text) {
         Ok(rows) => rows,
         Err(problems) => return refuse(&problems),
@@ -167,7 +198,7 @@ fn import(ctx: &Context, file: &Path) -> Result<ExitCode> {
                 } else {
                     problems.push(at(&format!(
                         "card {} is not installed (install its deck first)",
-                        review.card
+                        crate::text::quoted(&review.card.to_string())
                     )));
                 }
             }
@@ -179,20 +210,27 @@ fn import(ctx: &Context, file: &Path) -> Result<ExitCode> {
     }
     let report = store.import_history(user.id, &reviews)?;
     outln!(
-        "imported {} reviews for {} ({} already present); rebuilt {} card states",
-        report.added,
+        "imported {} for {} ({} already present); {} changed",
+        plural(report.added as u64, "review"),
         user.name,
         report.present,
-        report.rebuilt
+        plural(report.rebuilt as u64, "card state")
     )?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints every problem and fails, having written nothing.
+/// Prints the first problems and how many more, and fails, having written
+/// nothing.
 fn refuse(problems: &[String]) -> Result<ExitCode> {
-    for p in problems {
-        eprintln!("recall: {p}");
+    for p in problems.iter().take(PROBLEMS_SHOWN) {
+        errln!("recall: {p}");
     }
-    eprintln!("recall: nothing imported");
+    if problems.len() > PROBLEMS_SHOWN {
+        errln!(
+            "recall: and {} more problems",
+            problems.len() - PROBLEMS_SHOWN
+        );
+    }
+    errln!("recall: nothing imported");
     Ok(ExitCode::FAILURE)
 }

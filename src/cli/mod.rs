@@ -7,11 +7,14 @@
 //! the library and render what comes back; the rules live elsewhere.
 
 /// Writes a line to standard output, returning the error (a closed pipe)
-/// instead of panicking as `println!` would.
+/// instead of panicking as `println!` would. What it prints may quote
+/// stored text, so control characters are shown, never obeyed.
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*).map_err($crate::Error::Output)
+        let text = format!($($arg)*);
+        writeln!(std::io::stdout().lock(), "{}", $crate::text::clean(&text))
+            .map_err($crate::Error::Output)
     }};
 }
 
@@ -19,11 +22,22 @@ macro_rules! outln {
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        write!(std::io::stdout().lock(), $($arg)*).map_err($crate::Error::Output)
+        let text = format!($($arg)*);
+        write!(std::io::stdout().lock(), "{}", $crate::text::clean(&text))
+            .map_err($crate::Error::Output)
+    }};
+}
+
+/// A line to standard error, shown, never obeyed, as `outln!` does.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        let text = format!($($arg)*);
+        eprintln!("{}", $crate::text::clean(&text));
     }};
 }
 
 mod answer;
+mod backup;
 mod check;
 mod clock;
 mod context;
@@ -86,6 +100,8 @@ enum Command {
     History(history::HistoryCommand),
     /// Verify the database and compare card state with the review log.
     Check(check::CheckArgs),
+    /// Copy the database, consistently, while it is in use.
+    Backup(backup::BackupArgs),
 }
 
 /// Runs `recall` with these arguments (the first is the program name) and
@@ -127,6 +143,7 @@ where
         Command::User(command) => user::run(&ctx, command),
         Command::History(command) => history::run(&ctx, command),
         Command::Check(args) => check::run(&ctx, &args),
+        Command::Backup(args) => backup::run(&ctx, &args),
     };
     match done {
         // The reader went away (`recall report | head`): nothing is wrong.

@@ -15,11 +15,11 @@ use super::Context;
 use super::answer;
 use super::drill::{day_seed, per_area, study_items};
 use crate::deck::Card;
-use crate::quiz::exam::{judge, percent};
+use crate::quiz::exam::{Given, judge, percent};
 use crate::quiz::{Form, Match, Pool, Question, build};
 use crate::sched::{Quality, StudyDay};
 use crate::session::{Item, Outcome, Summary};
-use crate::store::{Access, Mode};
+use crate::store::{Access, Mode, Store};
 use crate::term::{Style, Terminal, plural};
 use crate::{Error, Result};
 
@@ -135,45 +135,57 @@ pub(super) fn run(ctx: &Context, args: &QuizArgs) -> Result<ExitCode> {
     let seed = args.seed.unwrap_or_else(|| day_seed(&user.name, today));
     let asked = questions(quiz_order(items, today), &forms, args.count, seed);
     let mut term = Terminal::open().map_err(Error::Output)?;
+    store.set_patience(answer::PATIENCE)?;
     let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut missed: Vec<(Question, Given)> = Vec::new();
     let total = asked.len();
     for (n, (item, question)) in asked.into_iter().enumerate() {
         term.clear().map_err(Error::Output)?;
         let progress = format!("quiz {}/{total} · {}", n + 1, item.area_name);
-        let progress = term.styled(&progress, Style::Dim);
-        term.say(&progress).map_err(Error::Output)?;
+        term.say_styled(&progress, Style::Dim)
+            .map_err(Error::Output)?;
         let shown = clock.now().utc();
         let Some(given) = answer::ask(&mut term, &question).map_err(Error::Output)? else {
             break;
         };
         let verdict = judge(&question, &given);
         answer::feedback(&mut term, &question, verdict).map_err(Error::Output)?;
-        // Wrong 1, a typo 3, right 4, right and easy 5; an input that ends
-        // here still keeps the answer given.
-        let (quality, ended) = match verdict {
-            Match::Wrong => (1, false),
-            Match::Close => (3, false),
-            Match::Exact => {
-                let easy = |k: &str| k.is_empty() || k.eq_ignore_ascii_case("e");
-                let help = "Enter: next · e: that was easy";
-                match term.ask(help, easy).map_err(Error::Output)? {
-                    Some(k) if k.eq_ignore_ascii_case("e") => (5, false),
-                    Some(_) => (4, false),
-                    None => (4, true),
-                }
-            }
+        // The correction stays on screen until a key: wrong 1, a typo 3,
+        // right 4, right and easy 5. An input that ends here still keeps
+        // the answer given.
+        let (help, easy): (&str, fn(&str) -> bool) = match verdict {
+            Match::Exact => ("Enter: next · e: that was easy", |k| {
+                k.is_empty() || k.eq_ignore_ascii_case("e")
+            }),
+            _ => ("Enter: next", str::is_empty),
         };
-        let quality = Quality::ALL[quality];
-        let at = clock.now().utc();
+        let key = term.ask(help, easy).map_err(Error::Output)?;
+        let quality = match verdict {
+            Match::Wrong => Quality::ALL[1],
+            Match::Close => Quality::ALL[3],
+            Match::Exact if key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("e")) => {
+                Quality::ALL[5]
+            }
+            Match::Exact => Quality::ALL[4],
+        };
+        let now = clock.now();
+        let (at, day) = (now.utc(), now.study_day(user.rollover));
         let ms = u32::try_from((at - shown).num_milliseconds()).ok();
-        store.record_review(user.id, &item.key, quality, Mode::Quiz, at, today, ms)?;
+        let save =
+            |s: &mut Store| s.record_review(user.id, &item.key, quality, Mode::Quiz, at, day, ms);
+        if answer::saved(&mut term, &mut store, save)?.is_none() {
+            break;
+        }
         outcomes.push(Outcome {
             key: item.key.clone(),
             area_name: item.area_name.clone(),
             quality,
             mode: Mode::Quiz,
         });
-        if ended {
+        if verdict == Match::Wrong {
+            missed.push((question, given));
+        }
+        if key.is_none() {
             break;
         }
     }
@@ -194,6 +206,18 @@ pub(super) fn run(ctx: &Context, args: &QuizArgs) -> Result<ExitCode> {
     out.extend(per_area(&summary, |a| {
         format!("{}/{}", a.recalled, a.cards)
     }));
+    if !missed.is_empty() {
+        out.push(String::new());
+        out.push("Missed:".to_string());
+        for (i, (q, given)) in missed.iter().enumerate() {
+            out.push(format!("{}. {}", i + 1, q.prompt().replace('\n', " ")));
+            out.push(format!(
+                "   yours: {} · right: {}",
+                answer::described(given, q),
+                q.solution()
+            ));
+        }
+    }
     term.say(&out.join("\n")).map_err(Error::Output)?;
     Ok(ExitCode::SUCCESS)
 }

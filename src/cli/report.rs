@@ -36,6 +36,9 @@ pub(super) struct ReportArgs {
     /// Write a self-contained HTML page with charts to FILE.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// Replace the --html file if it exists.
+    #[arg(long, requires = "html")]
+    force: bool,
 }
 
 fn parse_day(s: &str) -> std::result::Result<StudyDay, String> {
@@ -126,11 +129,9 @@ pub(super) fn run(ctx: &Context, args: &ReportArgs, user_given: bool) -> Result<
             render::csv(&report).map_err(|e| Error::Usage(format!("cannot write CSV: {e}")))?;
         out!("{csv}")?;
     } else if let Some(path) = &args.html {
-        std::fs::write(path, html::page(&report)).map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
-        })?;
-        eprintln!("wrote {}", path.display());
+        let db = ctx.db_path()?;
+        crate::files::write_new(path, html::page(&report).as_bytes(), args.force, Some(&db))?;
+        errln!("wrote {}", path.display());
     } else {
         out!("{}", render::text(&report))?;
     }

@@ -1,6 +1,5 @@
 //! `recall user`: list, add, remove and set.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
@@ -44,7 +43,6 @@ pub(super) fn run(ctx: &Context, command: UserCommand) -> Result<ExitCode> {
         _ => Access::ReadWrite,
     };
     let mut store = ctx.store(access)?;
-    let mut out = std::io::stdout().lock();
     match command {
         UserCommand::List => {
             let current = ctx.user_name();
@@ -65,7 +63,7 @@ pub(super) fn run(ctx: &Context, command: UserCommand) -> Result<ExitCode> {
                 })
                 .collect();
             if rows.is_empty() {
-                writeln!(out, "no users yet: `recall drill` creates one").map_err(Error::Output)?;
+                outln!("no users yet: `recall drill` creates one")?;
             } else {
                 let header = [
                     "user",
@@ -77,13 +75,13 @@ pub(super) fn run(ctx: &Context, command: UserCommand) -> Result<ExitCode> {
                     "day starts",
                 ];
                 let align = Align::columns("llrrrrr");
-                write!(out, "{}", table(&header, &align, &rows)).map_err(Error::Output)?;
+                out!("{}", table(&header, &align, &rows))?;
             }
         }
         UserCommand::Add { name } => {
             check_user_name(&name).map_err(Error::Usage)?;
             match store.add_user(&name, ctx.now()?.utc())? {
-                Some(_) => writeln!(out, "added user {name}").map_err(Error::Output)?,
+                Some(_) => outln!("added user {name}")?,
                 None => return Err(Error::Usage(format!("user {name:?} already exists"))),
             }
         }
@@ -104,8 +102,7 @@ pub(super) fn run(ctx: &Context, command: UserCommand) -> Result<ExitCode> {
                 return Err(Error::NeedsYes { what });
             }
             let reviews = store.remove_user(&name)?.unwrap_or(0);
-            writeln!(out, "removed user {name} and their {reviews} reviews")
-                .map_err(Error::Output)?;
+            outln!("removed user {name} and their {reviews} reviews")?;
         }
         UserCommand::Set { .. } => {}
     }

@@ -44,11 +44,16 @@ impl Diagnostic {
     }
 }
 
-/// Where each line of a text starts, so a byte offset becomes a line and
-/// column in logarithmic time, however many problems a large file has.
+/// Where each line of a text starts, and where its characters of more
+/// than one byte are, so a byte offset becomes a line and a character
+/// column in logarithmic time, however many problems a large file has and
+/// however long its lines (a JSON deck may be one line).
 pub(crate) struct Lines<'t> {
     text: &'t str,
     starts: Vec<usize>,
+    /// Each character of more than one byte: where it starts, and the
+    /// bytes beyond one that it and those before it take.
+    wide: Vec<(usize, usize)>,
 }
 
 impl<'t> Lines<'t> {
@@ -56,7 +61,16 @@ impl<'t> Lines<'t> {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Lines { text, starts }
+        let mut extra = 0;
+        let wide = text
+            .char_indices()
+            .filter(|(_, c)| c.len_utf8() > 1)
+            .map(|(i, c)| {
+                extra += c.len_utf8() - 1;
+                (i, extra)
+            })
+            .collect();
+        Lines { text, starts, wide }
     }
 
     /// The 1-based line and character column of byte `offset`.
@@ -67,7 +81,16 @@ impl<'t> Lines<'t> {
         }
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
-        (line, self.text[start..offset].chars().count() + 1)
+        let chars = (offset - start) - (self.extra_before(offset) - self.extra_before(start));
+        (line, chars + 1)
+    }
+
+    /// The bytes beyond one taken by the characters before byte `at`.
+    fn extra_before(&self, at: usize) -> usize {
+        match self.wide.partition_point(|&(i, _)| i < at) {
+            0 => 0,
+            n => self.wide[n - 1].1,
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 //! whole front), so importing the same file again gives the same ids and
 //! the cards keep their history.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::diagnostic::{Diagnostic, Lines, Severity};
@@ -98,6 +98,31 @@ pub fn import(path: &Path, text: &str, options: &Options) -> Result<Imported, In
         // A quoted CRLF is a line break like any other.
         let fields: Vec<String> = record.iter().map(|f| f.replace("\r\n", "\n")).collect();
         let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+        // A control character would act on a learner's terminal: refused
+        // where it stands in the file.
+        let bad = |c: char| {
+            c == '\r' || crate::text::is_terminal_control(c) || crate::text::is_bidi_control(c)
+        };
+        if let Some(c) = fields.iter().flat_map(|f| f.chars()).find(|c| bad(*c)) {
+            let from = record
+                .position()
+                .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+            let rest = body.get(from..).unwrap_or("");
+            let skip = rest.len() - rest.trim_start_matches(['\r', '\n']).len();
+            let offset = rest[skip..].find(c).map_or(from, |i| from + skip + i);
+            let (line, col) = lines.position(offset);
+            problems.push(Diagnostic {
+                path: path.to_path_buf(),
+                line: headers.lines + line,
+                col,
+                severity: Severity::Error,
+                message: format!(
+                    "this row holds U+{:04X}, a control character that would act on a learner's terminal",
+                    u32::from(c)
+                ),
+            });
+            continue;
+        }
         if index == 0 && headers.columns.is_none() && is_header_row(&fields) {
             match named_columns(&fields) {
                 Ok(named) => columns = named,
@@ -180,13 +205,18 @@ fn headers(text: &str) -> Result<Headers, (usize, String)> {
                 .map(|n| n - 1)
                 .ok_or((
                     h.lines,
-                    format!("#{name} must be a column number from 1, got '{value}'"),
+                    format!(
+                        "#{name} must be a column number from 1, got {}",
+                        crate::text::quoted(value)
+                    ),
                 ))
         };
         match key.as_str() {
             "separator" => {
-                let sep = separator_named(value.trim())
-                    .ok_or((h.lines, format!("unknown separator '{}'", value.trim())))?;
+                let sep = separator_named(value.trim()).ok_or((
+                    h.lines,
+                    format!("unknown separator {}", crate::text::quoted(value.trim())),
+                ))?;
                 h.separator = Some(sep);
             }
             "html" => h.html = value.trim().eq_ignore_ascii_case("true"),
@@ -274,7 +304,11 @@ fn named_columns(names: &[&str]) -> Result<Columns, String> {
         }),
         (Some(_), Some(_)) => Err(format!(
             "unknown column '{}' in the header row (columns: front, back, area, tags)",
-            unknown.join("', '")
+            unknown
+                .iter()
+                .map(|n| crate::text::short(n, 40))
+                .collect::<Vec<_>>()
+                .join("', '")
         )),
         _ => Err("the columns must name front and back, and may name area and tags".to_string()),
     }
@@ -322,24 +356,36 @@ fn has_markup(field: &str) -> bool {
     })
 }
 
-/// Collects rows into cards and areas.
+/// Collects rows into cards and areas, in time linear in the rows.
 struct Builder<'o> {
     options: &'o Options,
     areas: Vec<Area>,
+    /// Each area's id by its name.
+    area_ids: HashMap<String, String>,
+    /// Every area id given, and the next number to try after each base.
+    taken_areas: HashSet<String>,
+    next_area: HashMap<String, usize>,
     cards: Vec<Card>,
-    /// Each id given so far, with the line of its row.
-    ids: HashMap<String, usize>,
-    notes: Vec<String>,
+    /// Every card id given.
+    ids: HashSet<String>,
+    /// For a front's id that repeats: the lines of its rows.
+    repeats: HashMap<String, Vec<usize>>,
 }
+
+/// The most repeated fronts an import names one by one.
+const REPEATS_SHOWN: usize = 10;
 
 impl<'o> Builder<'o> {
     fn new(options: &'o Options) -> Builder<'o> {
         Builder {
             options,
             areas: Vec::new(),
+            area_ids: HashMap::new(),
+            taken_areas: HashSet::new(),
+            next_area: HashMap::new(),
             cards: Vec::new(),
-            ids: HashMap::new(),
-            notes: Vec::new(),
+            ids: HashSet::new(),
+            repeats: HashMap::new(),
         }
     }
 
@@ -377,19 +423,24 @@ impl<'o> Builder<'o> {
     /// same slug (or none, like non-Latin names) get numbered ids, so two
     /// areas are never merged.
     fn area(&mut self, name: &str) -> String {
-        if let Some(area) = self.areas.iter().find(|a| a.name == name) {
-            return area.id.clone();
+        if let Some(id) = self.area_ids.get(name) {
+            return id.clone();
         }
         let base = slug(name, 40).unwrap_or_else(|| "area".to_string());
-        let taken = |id: &str| self.areas.iter().any(|a| a.id == id);
-        let id = if taken(&base) || base == "area" {
-            (1..)
-                .map(|n| format!("{base}-{n}"))
-                .find(|id| !taken(id))
-                .unwrap_or(base)
+        let id = if self.taken_areas.contains(&base) || base == "area" {
+            let next = self.next_area.entry(base.clone()).or_insert(1);
+            loop {
+                let id = format!("{base}-{next}");
+                *next += 1;
+                if !self.taken_areas.contains(&id) {
+                    break id;
+                }
+            }
         } else {
             base
         };
+        self.taken_areas.insert(id.clone());
+        self.area_ids.insert(name.to_string(), id.clone());
         self.areas.push(Area {
             id: id.clone(),
             name: name.to_string(),
@@ -398,30 +449,63 @@ impl<'o> Builder<'o> {
         id
     }
 
-    /// A stable id for a card with this front: its slug and a hash of it.
+    /// A stable id for a card with this front: its slug and a hash of it;
+    /// a front that repeats gets `-2`, `-3` and so on.
     fn id(&mut self, front: &str, line: usize) -> String {
         let base = format!(
             "{}-{:08x}",
             slug(front, 40).unwrap_or_else(|| "card".to_string()),
             fnv1a(front.as_bytes()) >> 32
         );
-        let mut id = base.clone();
-        let mut n = 1;
-        while let Some(first) = self.ids.get(&id) {
-            n += 1;
-            if n == 2 {
-                self.notes.push(format!(
-                    "line {line}: the front gives the same id as line {first}'s ({base}); \
-                     this card gets {base}-2 and so on"
-                ));
+        let id = if self.ids.contains(&base) {
+            let lines = self.repeats.entry(base.clone()).or_default();
+            lines.push(line);
+            let mut n = lines.len() + 1;
+            loop {
+                let id = format!("{base}-{n}");
+                if !self.ids.contains(&id) {
+                    break id;
+                }
+                n += 1;
             }
-            id = format!("{base}-{n}");
-        }
-        self.ids.insert(id.clone(), line);
+        } else {
+            base
+        };
+        self.ids.insert(id.clone());
         id
     }
 
+    /// One note per repeated front (the first few), then how many more.
+    fn notes(&self) -> Vec<String> {
+        let mut repeats: Vec<(&String, &Vec<usize>)> = self.repeats.iter().collect();
+        repeats.sort_by_key(|(_, lines)| lines[0]);
+        let mut notes: Vec<String> = repeats
+            .iter()
+            .take(REPEATS_SHOWN)
+            .map(|(base, lines)| {
+                let more = match lines.len() {
+                    1 => String::new(),
+                    n => format!(" and {} more rows", n - 1),
+                };
+                format!(
+                    "line {}{more}: the front repeats an earlier row's ({base}); \
+                     these cards get {base}-2 and so on",
+                    lines[0]
+                )
+            })
+            .collect();
+        if repeats.len() > REPEATS_SHOWN {
+            let rest: usize = repeats[REPEATS_SHOWN..].iter().map(|(_, l)| l.len()).sum();
+            notes.push(format!(
+                "{rest} more rows repeat {} other fronts",
+                repeats.len() - REPEATS_SHOWN
+            ));
+        }
+        notes
+    }
+
     fn finish(self, path: &Path, headers: &Headers) -> Result<Imported, Invalid> {
+        let notes = self.notes();
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -464,11 +548,7 @@ impl<'o> Builder<'o> {
         // with --id may not); what it says points into the TOML written.
         let written = path.with_extension("toml");
         let deck = check(&written, &toml).into_deck(&written)?;
-        Ok(Imported {
-            deck,
-            toml,
-            notes: self.notes,
-        })
+        Ok(Imported { deck, toml, notes })
     }
 }
 

@@ -35,10 +35,7 @@ pub fn shipped() -> Result<Deck, Invalid> {
 
 /// Reads and checks a deck file (`.json` as JSON, anything else as TOML).
 pub fn load(path: &Path) -> crate::Result<Deck> {
-    let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::files::read_text(path)?;
     Ok(check(path, &text).into_deck(path)?)
 }
 

@@ -200,11 +200,14 @@ fn csv_row(user: &str, f: &Figures, since: &str) -> Vec<String> {
     } else {
         &f.area
     };
+    // Names come from decks and learners: a spreadsheet must show them as
+    // text, never run them as formulas.
+    let cell = |s: &str| crate::text::spreadsheet_cell(s).into_owned();
     vec![
-        user.to_string(),
-        f.deck.clone(),
-        area.to_string(),
-        f.name.clone(),
+        cell(user),
+        cell(&f.deck),
+        cell(area),
+        cell(&f.name),
         f.cards.new.to_string(),
         f.cards.learning.to_string(),
         f.cards.young.to_string(),

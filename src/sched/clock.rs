@@ -43,14 +43,21 @@ impl StudyDay {
         self.0
     }
 
-    /// The study day `days` later (saturating at the last representable
-    /// date, which intervals capped at 100 years never reach).
+    /// The last study day a date can name: 9999-12-31, the last date with
+    /// a four-digit year, which every store and every export can hold.
+    pub const LAST: StudyDay = StudyDay(match NaiveDate::from_ymd_opt(9999, 12, 31) {
+        Some(d) => d,
+        None => NaiveDate::MAX,
+    });
+
+    /// The study day `days` later, but never after [`StudyDay::LAST`] (a
+    /// card due then is due "some day", and stays storable).
     pub fn plus_days(self, days: u32) -> StudyDay {
-        StudyDay(
-            self.0
-                .checked_add_days(Days::new(u64::from(days)))
-                .unwrap_or(NaiveDate::MAX),
-        )
+        let later = self
+            .0
+            .checked_add_days(Days::new(u64::from(days)))
+            .unwrap_or(NaiveDate::MAX);
+        StudyDay(later.min(StudyDay::LAST.0))
     }
 
     /// The study day before (the first representable date stays itself).

@@ -69,6 +69,8 @@ pub struct CheckReport {
     /// SQLite's integrity and foreign-key problems; empty when sound.
     pub integrity: Vec<String>,
     pub users: u64,
+    /// Installed decks: none means nothing can be drilled.
+    pub decks: u64,
     pub reviews: u64,
     pub states: u64,
     pub mismatches: Vec<Mismatch>,
@@ -108,6 +110,7 @@ impl Store {
         report.integrity.extend(fk);
         let count = |sql: &str| self.conn.query_row(sql, [], |r| r.get(0)).map_err(&err);
         report.users = count("SELECT COUNT(*) FROM users")?;
+        report.decks = count("SELECT COUNT(*) FROM decks")?;
         report.reviews = count("SELECT COUNT(*) FROM reviews")?;
         report.states = count("SELECT COUNT(*) FROM card_state")?;
         let replayed = replay_all(&self.conn).map_err(&err)?;

@@ -1,10 +1,15 @@
-//! Mock exam attempts: stored whole at the end of an exam, listed with
-//! their per-area scores for `recall exam --history` and reports.
+//! Mock exam attempts: recorded at their first answer, each answer saved
+//! as it is given (with its review, in one transaction), scored when the
+//! exam finishes; listed with their per-area scores for `recall exam
+//! --history` and reports. An attempt that never finished (stopped, or the
+//! process killed) is kept as abandoned and never scored.
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use super::{Store, StoreError, timestamp};
+use super::reviews::{CardKey, Mode, Recorded, record_in};
+use super::{Store, StoreError, TxError, timestamp};
+use crate::sched::{Quality, StudyDay};
 
 /// One question of an attempt, as asked and answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +36,30 @@ pub struct ExamRecord {
     pub answers: Vec<ExamAnswer>,
 }
 
+/// An attempt as it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExamStart {
+    pub deck: String,
+    pub started: DateTime<Utc>,
+    pub seed: u64,
+    pub pass_mark: u32,
+    /// Questions asked in all.
+    pub questions: usize,
+}
+
+/// One exam answer as given: the question and its review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GivenAnswer {
+    /// 0-based place of the question in the exam.
+    pub position: usize,
+    pub answer: ExamAnswer,
+    pub card: CardKey,
+    pub quality: Quality,
+    pub at: DateTime<Utc>,
+    pub day: StudyDay,
+    pub response_ms: Option<u32>,
+}
+
 /// A past attempt with its scores.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExamAttempt {
@@ -42,12 +71,85 @@ pub struct ExamAttempt {
     pub correct: usize,
     pub pass_mark: u32,
     pub timed_out: bool,
+    /// Whether it was scored: every question answered, or time ran out.
+    /// An attempt stopped or cut off is abandoned: kept, never scored.
+    pub finished: bool,
     /// Area id, name, correct, total; in the order first asked.
     pub areas: Vec<(String, String, usize, usize)>,
 }
 
 impl Store {
-    /// Stores a finished attempt.
+    /// Saves one exam answer: its review (logged, never rescheduling) and
+    /// the question as asked and answered, in one transaction. The first
+    /// answer (`exam` is `None`) records the attempt; its id comes back.
+    pub fn record_exam_answer(
+        &mut self,
+        user: i64,
+        exam: Option<i64>,
+        start: &ExamStart,
+        given: &GivenAnswer,
+    ) -> Result<(i64, Recorded), StoreError> {
+        self.write(|tx| {
+            let id = match exam {
+                Some(id) => id,
+                None => {
+                    tx.execute(
+                        "INSERT INTO exams (user_id, deck_id, started_at, ended_at, seed, pass_mark,
+                            questions, correct, timed_out, finished)
+                         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 0, 0, 0)",
+                        params![
+                            user,
+                            start.deck,
+                            timestamp(start.started),
+                            i64::from_ne_bytes(start.seed.to_ne_bytes()),
+                            start.pass_mark,
+                            start.questions,
+                        ],
+                    )?;
+                    tx.last_insert_rowid()
+                }
+            };
+            let recorded = record_in(
+                tx,
+                user,
+                &given.card,
+                given.quality,
+                Mode::Exam,
+                given.at,
+                given.day,
+                given.response_ms,
+            )?;
+            insert_answer(tx, id, given.position, &given.answer)?;
+            tx.execute(
+                "UPDATE exams SET ended_at = ?2, correct = correct + ?3 WHERE id = ?1",
+                params![id, timestamp(given.at), given.answer.correct],
+            )?;
+            Ok((id, recorded))
+        })
+    }
+
+    /// Scores an attempt: the questions left unanswered are stored as such
+    /// (counted wrong) and the attempt is finished.
+    pub fn finish_exam(
+        &mut self,
+        exam: i64,
+        ended: DateTime<Utc>,
+        timed_out: bool,
+        unanswered: &[(usize, ExamAnswer)],
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            for (position, answer) in unanswered {
+                insert_answer(tx, exam, *position, answer)?;
+            }
+            tx.execute(
+                "UPDATE exams SET ended_at = ?2, timed_out = ?3, finished = 1 WHERE id = ?1",
+                params![exam, timestamp(ended), timed_out],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Stores a finished attempt whole.
     pub fn record_exam(&mut self, user: i64, exam: &ExamRecord) -> Result<i64, StoreError> {
         self.write(|tx| {
             let correct = exam.answers.iter().filter(|a| a.correct).count();
@@ -68,23 +170,8 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
-            let mut insert = tx.prepare(
-                "INSERT INTO exam_answers (exam_id, position, card_id, area_id, area_name,
-                    question, solution, given, correct)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
             for (i, a) in exam.answers.iter().enumerate() {
-                insert.execute(params![
-                    id,
-                    i,
-                    a.card,
-                    a.area,
-                    a.area_name,
-                    a.question,
-                    a.solution,
-                    a.given,
-                    a.correct
-                ])?;
+                insert_answer(tx, id, i, a)?;
             }
             Ok(id)
         })
@@ -96,7 +183,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, deck_id, started_at, ended_at, questions, correct, pass_mark, timed_out
+                "SELECT id, deck_id, started_at, ended_at, questions, correct, pass_mark, timed_out,
+                    finished
                  FROM exams WHERE user_id = ?1 ORDER BY started_at, id",
             )
             .map_err(&err)?;
@@ -120,6 +208,7 @@ impl Store {
                     correct: r.get(5)?,
                     pass_mark: r.get(6)?,
                     timed_out: r.get(7)?,
+                    finished: r.get(8)?,
                     areas: Vec::new(),
                 })
             })
@@ -141,4 +230,29 @@ impl Store {
         }
         Ok(attempts)
     }
+}
+
+fn insert_answer(
+    tx: &rusqlite::Transaction<'_>,
+    exam: i64,
+    position: usize,
+    a: &ExamAnswer,
+) -> Result<(), TxError> {
+    tx.prepare_cached(
+        "INSERT INTO exam_answers (exam_id, position, card_id, area_id, area_name,
+            question, solution, given, correct)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        exam,
+        position,
+        a.card,
+        a.area,
+        a.area_name,
+        a.question,
+        a.solution,
+        a.given,
+        a.correct
+    ])?;
+    Ok(())
 }

@@ -25,9 +25,9 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use check::{CheckReport, Mismatch};
 pub use decks::{DeckSummary, InstallReport, InstalledDeck};
-pub use exams::{ExamAnswer, ExamAttempt, ExamRecord};
+pub use exams::{ExamAnswer, ExamAttempt, ExamRecord, ExamStart, GivenAnswer};
 pub use history::{HistoryRow, ImportReport, LogEntry, Review};
-pub use open::{APPLICATION_ID, Access, Builtin, Opening};
+pub use open::{APPLICATION_ID, Access, Builtin, Opening, damage};
 pub use report::{AreaName, ExamScore, ReportCard, ScheduledReview};
 pub use reviews::{CardKey, Mode, Recorded};
 pub use sessions::{DayCounts, StudyCard};
@@ -160,6 +160,25 @@ impl Store {
         })?;
         tx.commit().map_err(&err)?;
         Ok(value)
+    }
+
+    /// Copies the database, as one consistent snapshot, to a new file at
+    /// `to` through SQLite's online backup: what is still in the `-wal`
+    /// is included, and writers may go on meanwhile.
+    pub fn backup(&self, to: &Path) -> Result<(), StoreError> {
+        let err = sqlite(to);
+        let mut target = Connection::open(to).map_err(&err)?;
+        {
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut target).map_err(&err)?;
+            backup
+                .run_to_completion(1024, Duration::from_millis(10), None)
+                .map_err(&err)?;
+        }
+        // A copy on its own: one file, not a WAL database.
+        target
+            .pragma_update(None, "journal_mode", "DELETE")
+            .map_err(&err)?;
+        target.close().map_err(|(_, e)| err(e))
     }
 
     fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {

@@ -431,3 +431,20 @@ fn writable_dir(dir: &Path) -> bool {
 fn writable_dir(dir: &Path) -> bool {
     std::fs::metadata(dir).is_ok_and(|m| !m.permissions().readonly())
 }
+
+/// What SQLite's integrity check says of a file too damaged to open as a
+/// recall database: its first hundred problems, or why it cannot be read.
+pub fn damage(path: &Path) -> Vec<String> {
+    let found = (|| -> rusqlite::Result<Vec<String>> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let mut stmt = conn.prepare("PRAGMA integrity_check(100)")?;
+        let lines = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(lines)
+    })();
+    match found {
+        Ok(lines) => lines.into_iter().filter(|l| l != "ok").collect(),
+        Err(e) => vec![e.to_string()],
+    }
+}

@@ -198,7 +198,7 @@ impl Store {
             .prepare(
                 "SELECT e.deck_id, a.area_id, SUM(a.correct), COUNT(*), e.started_at
                  FROM exams e JOIN exam_answers a ON a.exam_id = e.id
-                 WHERE e.user_id = ?1 AND (?2 IS NULL OR e.deck_id = ?2)
+                 WHERE e.user_id = ?1 AND (?2 IS NULL OR e.deck_id = ?2) AND e.finished = 1
                  GROUP BY e.id, a.area_id
                  ORDER BY e.started_at, e.id",
             )

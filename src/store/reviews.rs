@@ -156,73 +156,7 @@ impl Store {
         response_ms: Option<u32>,
     ) -> Result<Recorded, StoreError> {
         let at = to_millis(at);
-        self.write(|tx| {
-            let exists: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM cards WHERE deck_id = ?1 AND id = ?2)",
-                params![card.deck, card.card],
-                |r| r.get(0),
-            )?;
-            if !exists {
-                return Err(TxError::Store(StoreError::UnknownCard {
-                    deck: card.deck.clone(),
-                    card: card.card.clone(),
-                }));
-            }
-            let known: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1)",
-                [user],
-                |r| r.get(0),
-            )?;
-            if !known {
-                return Err(TxError::Store(StoreError::NoSuchUser(user)));
-            }
-            let latest: Option<String> = tx.query_row(
-                "SELECT MAX(reviewed_at) FROM reviews
-                 WHERE user_id = ?1 AND deck_id = ?2 AND card_id = ?3",
-                params![user, card.deck, card.card],
-                |r| r.get(0),
-            )?;
-            let id = new_review_id();
-            let review = NewReview {
-                id: &id,
-                card,
-                at,
-                day,
-                mode,
-                quality,
-                response_ms,
-            };
-            if latest.is_some_and(|latest| latest > timestamp(at)) {
-                insert_review(tx, user, &review, &State::NEW, &State::NEW)?;
-                super::check::rebuild_card(tx, user, card)?;
-                let (before, after) = tx.query_row(
-                    &format!(
-                        "SELECT {}, {} FROM reviews WHERE uid = ?1",
-                        BEFORE_COLUMNS, AFTER_COLUMNS
-                    ),
-                    [&id],
-                    |r| Ok((state_at(r, 0)?, state_at(r, 5)?)),
-                )?;
-                return Ok(Recorded {
-                    before,
-                    after,
-                    reviewed_at: at,
-                    id,
-                });
-            }
-            let before = load_state(tx, user, card)?;
-            let after = mode.apply(before, quality, day);
-            insert_review(tx, user, &review, &before, &after)?;
-            if mode.reschedules() {
-                save_state(tx, user, card, &after, at)?;
-            }
-            Ok(Recorded {
-                before,
-                after,
-                reviewed_at: at,
-                id,
-            })
-        })
+        self.write(|tx| record_in(tx, user, card, quality, mode, at, day, response_ms))
     }
 
     /// Every card state a user has, ordered by deck and card.
@@ -248,6 +182,83 @@ impl Store {
     pub fn card_state(&self, user: i64, card: &CardKey) -> Result<State, StoreError> {
         load_state(&self.conn, user, card).map_err(self.err())
     }
+}
+
+/// [`Store::record_review`] inside a transaction.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn record_in(
+    tx: &rusqlite::Transaction<'_>,
+    user: i64,
+    card: &CardKey,
+    quality: Quality,
+    mode: Mode,
+    at: DateTime<Utc>,
+    day: StudyDay,
+    response_ms: Option<u32>,
+) -> Result<Recorded, TxError> {
+    let at = to_millis(at);
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM cards WHERE deck_id = ?1 AND id = ?2)",
+        params![card.deck, card.card],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Err(TxError::Store(StoreError::UnknownCard {
+            deck: card.deck.clone(),
+            card: card.card.clone(),
+        }));
+    }
+    let known: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1)",
+        [user],
+        |r| r.get(0),
+    )?;
+    if !known {
+        return Err(TxError::Store(StoreError::NoSuchUser(user)));
+    }
+    let latest: Option<String> = tx.query_row(
+        "SELECT MAX(reviewed_at) FROM reviews
+         WHERE user_id = ?1 AND deck_id = ?2 AND card_id = ?3",
+        params![user, card.deck, card.card],
+        |r| r.get(0),
+    )?;
+    let id = new_review_id();
+    let review = NewReview {
+        id: &id,
+        card,
+        at,
+        day,
+        mode,
+        quality,
+        response_ms,
+    };
+    if latest.is_some_and(|latest| latest > timestamp(at)) {
+        insert_review(tx, user, &review, &State::NEW, &State::NEW)?;
+        super::check::rebuild_card(tx, user, card)?;
+        let (before, after) = tx.query_row(
+            &format!("SELECT {BEFORE_COLUMNS}, {AFTER_COLUMNS} FROM reviews WHERE uid = ?1"),
+            [&id],
+            |r| Ok((state_at(r, 0)?, state_at(r, 5)?)),
+        )?;
+        return Ok(Recorded {
+            before,
+            after,
+            reviewed_at: at,
+            id,
+        });
+    }
+    let before = load_state(tx, user, card)?;
+    let after = mode.apply(before, quality, day);
+    insert_review(tx, user, &review, &before, &after)?;
+    if mode.reschedules() {
+        save_state(tx, user, card, &after, at)?;
+    }
+    Ok(Recorded {
+        before,
+        after,
+        reviewed_at: at,
+        id,
+    })
 }
 
 pub(super) fn load_state(

@@ -46,6 +46,7 @@ impl Terminal {
         let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let input = if interactive {
             terminal::enable_raw_mode()?;
+            restore_on_signals();
             Input::Keys
         } else {
             Input::Lines(BufReader::new(std::io::stdin()))
@@ -76,12 +77,7 @@ impl Terminal {
                 return read_key();
             }
             let (text, up) = ticker();
-            let text = if self.colour {
-                use crossterm::style::Stylize;
-                text.dim().to_string()
-            } else {
-                text
-            };
+            let text = self.styled(&text, Style::Dim);
             execute!(
                 self.out,
                 cursor::SavePosition,
@@ -109,6 +105,21 @@ impl Terminal {
         }
     }
 
+    /// On a terminal, whether the learner has pressed Esc, Ctrl-C or
+    /// Ctrl-D since the last prompt (without waiting for a key); always
+    /// `false` from a pipe.
+    pub fn wants_to_stop(&mut self) -> std::io::Result<bool> {
+        if !self.interactive() {
+            return Ok(false);
+        }
+        while crossterm::event::poll(std::time::Duration::ZERO)? {
+            if let Key::Quit = read_key()? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Whether this is a terminal read key by key.
     pub fn interactive(&self) -> bool {
         matches!(self.input, Input::Keys)
@@ -127,20 +138,29 @@ impl Terminal {
         }
     }
 
-    /// Writes lines of text.
+    /// Writes lines of text. Whatever the text holds, nothing in it acts
+    /// on the terminal: control characters are shown, not obeyed.
     pub fn say(&mut self, text: &str) -> std::io::Result<()> {
+        self.say_styled(text, Style::Plain)
+    }
+
+    /// Writes lines of text in `style` (plain without colour), shown, not
+    /// obeyed, as [`Terminal::say`] does.
+    pub fn say_styled(&mut self, text: &str, style: Style) -> std::io::Result<()> {
         let eol = if self.interactive() { "\r\n" } else { "\n" };
-        for line in text.lines() {
+        for line in crate::text::clean(text).lines() {
+            let line = self.styled(line, style);
             write!(self.out, "{line}{eol}")?;
         }
         self.out.flush()
     }
 
-    /// `text` in `style`, or as it is without colour.
-    pub fn styled(&self, text: &str, style: Style) -> String {
+    /// Clean `text` in `style`, or as it is without colour.
+    fn styled(&self, text: &str, style: Style) -> String {
         use crossterm::style::Stylize;
+        let text = crate::text::clean(text);
         if !self.colour {
-            return text.to_string();
+            return text.into_owned();
         }
         match style {
             Style::Plain => text.to_string(),
@@ -161,8 +181,7 @@ impl Terminal {
         help: &str,
         accept: impl Fn(&str) -> bool,
     ) -> std::io::Result<Option<String>> {
-        let help = self.styled(help, Style::Dim);
-        self.say(&help)?;
+        self.say_styled(help, Style::Dim)?;
         loop {
             let answer = match &mut self.input {
                 Input::Keys => self.answer_key()?,
@@ -174,8 +193,7 @@ impl Terminal {
             if accept(&answer) {
                 return Ok(Some(answer));
             }
-            let again = self.styled(&format!("? {help}"), Style::Warn);
-            self.say(&again)?;
+            self.say_styled(&format!("? {help}"), Style::Warn)?;
         }
     }
 
@@ -223,6 +241,29 @@ impl Drop for Terminal {
             // Leaving raw mode can only fail if the terminal is gone.
             let _ = terminal::disable_raw_mode();
         }
+    }
+}
+
+/// Puts the terminal back (raw mode off, the cursor shown) and ends the
+/// process when a signal from outside asks it to end: in raw mode Ctrl-C
+/// is a key, but `kill`, a closed window (SIGHUP) or a service manager
+/// still send signals, and a shell left without echo is unusable. Every
+/// answer given is already saved.
+fn restore_on_signals() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let _ = terminal::disable_raw_mode();
+                let _ = execute!(std::io::stdout(), cursor::Show);
+                let _ = std::io::Write::write_all(&mut std::io::stdout(), b"\r\n");
+                std::process::exit(128 + signal);
+            }
+        });
     }
 }
 

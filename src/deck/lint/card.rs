@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use super::Checker;
-use super::fields::{Fields, texts};
+use super::fields::{Fields, shown, texts};
 use crate::deck::cloze;
 use crate::deck::model::{Card, Content, Kind};
 use crate::deck::tree::{Node, Value};
@@ -25,7 +25,10 @@ pub(super) fn cards(ck: &mut Checker<'_>, nodes: &[Node], areas: &HashSet<&str>)
             if let Some(&first) = seen.get(&card.id) {
                 let span = raw(node, "id").map_or(&node.span, |n| &n.span);
                 let line = ck.line_of(&(first..first));
-                let message = format!("duplicate card id `{}` (first at line {line})", card.id);
+                let message = format!(
+                    "duplicate card id {} (first at line {line})",
+                    shown(&card.id)
+                );
                 ck.error(span, message);
             } else {
                 seen.insert(card.id.clone(), node.span.start);
@@ -46,7 +49,7 @@ fn raw<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
 
 fn one(ck: &mut Checker<'_>, node: &Node, areas: &HashSet<&str>) -> Card {
     let what = match raw(node, "id").map(|n| &n.value) {
-        Some(Value::Str(id)) if !id.trim().is_empty() => format!("card `{id}`"),
+        Some(Value::Str(id)) if !id.trim().is_empty() => format!("card {}", shown(id)),
         _ => "a card".to_string(),
     };
     let kind = raw(node, "kind").and_then(|n| kind(ck, n));
@@ -72,7 +75,11 @@ fn one(ck: &mut Checker<'_>, node: &Node, areas: &HashSet<&str>) -> Card {
     if !area.is_empty() && !areas.contains(area.as_str()) {
         let mut known: Vec<&str> = areas.iter().copied().collect();
         known.sort_unstable();
-        let message = format!("unknown area `{area}` (areas: {})", known.join(", "));
+        let message = format!(
+            "unknown area {} (areas: {})",
+            shown(&area),
+            known.join(", ")
+        );
         let span = f.get("area").map_or(&node.span, |n| &n.span);
         ck.error(span, message);
     }
@@ -99,8 +106,10 @@ fn kind(ck: &mut Checker<'_>, node: &Node) -> Option<Kind> {
     };
     let kind = Kind::from_name(name);
     if kind.is_none() {
-        let message =
-            format!("unknown kind `{name}` (expected basic, cloze, choice, truefalse or typed)");
+        let message = format!(
+            "unknown kind {} (expected basic, cloze, choice, truefalse or typed)",
+            shown(name)
+        );
         ck.error(&node.span, message);
     }
     kind
@@ -181,7 +190,7 @@ fn cloze_accept(ck: &mut Checker<'_>, node: &Node, text: &str) -> BTreeMap<Strin
                 let have: Vec<String> = numbers.iter().map(|n| format!("c{n}")).collect();
                 let message = format!(
                     "`accept` names {}, which is not a deletion of this card (deletions: {})",
-                    super::fields::shown(&entry.key),
+                    shown(&entry.key),
                     have.join(", ")
                 );
                 ck.error(&entry.key_span, message);
@@ -213,7 +222,7 @@ fn choice(ck: &mut Checker<'_>, f: &Fields<'_>) -> Content {
     }
     for (i, (option, span)) in options.iter().enumerate() {
         if let Some(j) = options[..i].iter().position(|(o, _)| same(o, option)) {
-            let message = format!("option `{option}` repeats option {}", j + 1);
+            let message = format!("option {} repeats option {}", shown(option), j + 1);
             ck.error(span, message);
         }
     }
@@ -225,15 +234,17 @@ fn choice(ck: &mut Checker<'_>, f: &Fields<'_>) -> Content {
         let hint = options
             .iter()
             .find(|(o, _)| same(o, a))
-            .map_or_else(String::new, |(o, _)| format!(" (did you mean `{o}`?)"));
+            .map_or_else(String::new, |(o, _)| {
+                format!(" (did you mean {}?)", shown(o))
+            });
         ck.error(
             span,
-            format!("answer `{a}` is not one of the options{hint}"),
+            format!("answer {} is not one of the options{hint}", shown(a)),
         );
     }
     for (i, (a, span)) in answer.iter().enumerate() {
         if answer[..i].iter().any(|(b, _)| b == a) {
-            ck.error(span, format!("answer `{a}` is given twice"));
+            ck.error(span, format!("answer {} is given twice", shown(a)));
         }
     }
     Content::Choice {

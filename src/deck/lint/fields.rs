@@ -36,18 +36,27 @@ impl<'n> Fields<'n> {
             }
             all.join(", ")
         };
-        for (i, entry) in entries.iter().enumerate() {
+        // Keys seen so far: a table of 100,000 keys is checked in linear time.
+        let mut seen: std::collections::HashSet<&str> =
+            std::collections::HashSet::with_capacity(entries.len());
+        for entry in entries {
             let key = entry.key.as_str();
-            if entries[..i].iter().any(|e| e.key == key) {
-                ck.error(&entry.key_span, format!("duplicate key `{key}` in {what}"));
+            if !seen.insert(key) {
+                ck.error(
+                    &entry.key_span,
+                    format!("duplicate key {} in {what}", shown(key)),
+                );
             } else if !required.contains(&key) && !optional.contains(&key) {
                 let expected = allowed();
-                let message = format!("unknown field `{key}` in {what} (expected {expected})");
+                let message = format!(
+                    "unknown field {} in {what} (expected {expected})",
+                    shown(key)
+                );
                 ck.error(&entry.key_span, message);
             }
         }
         for key in required {
-            if !entries.iter().any(|e| e.key == *key) {
+            if !seen.contains(key) {
                 ck.error(&node.span, format!("{what} is missing `{key}`"));
             }
         }
@@ -84,8 +93,10 @@ impl<'n> Fields<'n> {
         let id = self.string(ck, key);
         if !id.is_empty() && !is_id(&id) {
             if let Some(node) = self.get(key) {
-                let message =
-                    format!("`{key}` {id:?} may hold only letters, digits, `-`, `_` and `.`");
+                let message = format!(
+                    "`{key}` {} may hold only letters, digits, `-`, `_` and `.`",
+                    crate::text::quoted(&id)
+                );
                 ck.error(&node.span, message);
             }
             return String::new();
@@ -147,10 +158,35 @@ pub fn is_id(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// A non-empty text, or `None` after reporting why not.
+/// A non-empty text, or `None` after reporting why not. A line break
+/// written as CRLF reads as LF; any other control character (which would
+/// act on a learner's terminal) or bidirectional override is refused at
+/// its place.
 pub(super) fn text(ck: &mut Checker<'_>, node: &Node, key: &str) -> Option<String> {
     match &node.value {
-        Value::Str(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Str(s) if !s.trim().is_empty() => {
+            let s = s.replace("\r\n", "\n");
+            let bad = s.chars().find(|c| {
+                *c == '\r'
+                    || crate::text::is_terminal_control(*c)
+                    || crate::text::is_bidi_control(*c)
+            });
+            if let Some(bad) = bad {
+                let written = ck.text.get(node.span.clone()).unwrap_or("");
+                let at = written
+                    .find(bad)
+                    .map_or(node.span.start, |i| node.span.start + i);
+                let what = if crate::text::is_bidi_control(bad) {
+                    "a bidirectional override, which reorders the text around it"
+                } else {
+                    "a control character, which would act on a learner's terminal"
+                };
+                let message = format!("`{key}` holds U+{:04X}, {what}", u32::from(bad));
+                ck.error_at(at, message);
+                return None;
+            }
+            Some(s)
+        }
         Value::Str(_) => {
             ck.error(&node.span, format!("empty `{key}`"));
             None

@@ -131,7 +131,10 @@ impl Checker<'_> {
         let used: HashSet<&str> = cards.iter().map(|c| c.area.as_str()).collect();
         for (area, node) in areas.iter().zip(area_nodes) {
             if !area.id.is_empty() && !used.contains(area.id.as_str()) {
-                self.warn(&node.span, format!("area `{}` has no cards", area.id));
+                self.warn(
+                    &node.span,
+                    format!("area {} has no cards", fields::shown(&area.id)),
+                );
             }
         }
         Some(Deck {
@@ -174,7 +177,10 @@ impl Checker<'_> {
             }
             if let Some(&first) = seen.get(area.id.as_str()) {
                 let line = self.line_of(&(first..first));
-                let message = format!("duplicate area id `{}` (first at line {line})", area.id);
+                let message = format!(
+                    "duplicate area id {} (first at line {line})",
+                    fields::shown(&area.id)
+                );
                 self.error(&node.span, message);
             } else {
                 seen.insert(&area.id, node.span.start);
