@@ -53,6 +53,11 @@ impl Now {
         Now(instant.with_timezone(&Local).fixed_offset())
     }
 
+    /// The instant `d` later, if there is one.
+    pub fn plus(self, d: chrono::Duration) -> Option<Now> {
+        self.utc().checked_add_signed(d).map(Now::at)
+    }
+
     /// The instant in UTC.
     pub fn utc(self) -> DateTime<Utc> {
         self.0.with_timezone(&Utc)

@@ -37,12 +37,31 @@ impl Context {
         Ok(*self.now.get_or_init(|| now))
     }
 
-    /// A clock for a session that runs a while: frozen at `RECALL_NOW` when
-    /// it is set, else the system clock read at each call.
+    /// A clock for a session that runs a while: at `RECALL_NOW` when it is
+    /// set, moving on by `RECALL_TICK` seconds at each answer; else the
+    /// system clock read at each call.
     pub fn clock(&self) -> Result<Clock> {
-        Ok(match Now::env()? {
-            Some(_) => Clock::Fixed(self.now()?),
-            None => Clock::System,
+        if Now::env()?.is_none() {
+            return Ok(Clock::System);
+        }
+        let start = self.now()?;
+        let tick = match std::env::var("RECALL_TICK") {
+            Ok(v) if v.trim().is_empty() => 0,
+            Ok(v) => v.trim().parse::<u32>().map_err(|_| {
+                Error::Usage(format!(
+                    "RECALL_TICK={}: the seconds between answers, a whole number",
+                    crate::text::quoted(&v)
+                ))
+            })?,
+            Err(std::env::VarError::NotPresent) => 0,
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(Error::Usage("RECALL_TICK is not UTF-8 text".to_string()));
+            }
+        };
+        Ok(Clock::Scripted {
+            start,
+            tick: chrono::Duration::seconds(i64::from(tick)),
+            answers: std::rc::Rc::new(std::cell::Cell::new(0)),
         })
     }
 
@@ -115,17 +134,38 @@ impl Context {
 }
 
 /// The time, read as often as a session needs it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(super) enum Clock {
-    Fixed(Now),
+    /// `RECALL_NOW`, and `RECALL_TICK` seconds more at each answer: a
+    /// script replays a session that runs past the rollover hour or a time
+    /// limit, exactly.
+    Scripted {
+        start: Now,
+        tick: chrono::Duration,
+        answers: std::rc::Rc<std::cell::Cell<i32>>,
+    },
     System,
 }
 
 impl Clock {
-    pub fn now(self) -> Now {
+    pub fn now(&self) -> Now {
         match self {
-            Clock::Fixed(now) => now,
+            Clock::Scripted {
+                start,
+                tick,
+                answers,
+            } => tick
+                .checked_mul(answers.get())
+                .and_then(|d| start.plus(d))
+                .unwrap_or(*start),
             Clock::System => Now::system(),
+        }
+    }
+
+    /// An answer was given: a scripted clock moves on.
+    pub fn answered(&self) {
+        if let Clock::Scripted { answers, .. } = self {
+            answers.set(answers.get().saturating_add(1));
         }
     }
 }

@@ -131,6 +131,7 @@ pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
             session.stop();
             break;
         };
+        clock.answered();
         // The study day is the answer's own: a drill that runs past the
         // rollover hour logs what comes after it to the new day.
         let now = clock.now();

@@ -144,8 +144,9 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
         term.clear().map_err(Error::Output)?;
         // The countdown: drawn now, and kept up to date on a terminal.
         let n = i + 1;
+        let ticking = clock.clone();
         let countdown = move || {
-            let remaining = deadline - clock.now().utc();
+            let remaining = deadline - ticking.now().utc();
             // Whole seconds, rounded up: 0:00 only when time is up.
             let ms = remaining.num_milliseconds().max(0);
             let left = (ms + 999) / 1000;
@@ -158,6 +159,7 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
         let shown = clock.now().utc();
         let asked = answer::ask(&mut term, &q.question).map_err(Error::Output)?;
         term.set_ticker(None);
+        clock.answered();
         let Some(given) = asked else {
             // Time ran out at the prompt, or the learner stopped.
             if exam.next(clock.now().utc()).is_some() {

@@ -148,6 +148,7 @@ pub(super) fn run(ctx: &Context, args: &QuizArgs) -> Result<ExitCode> {
         let Some(given) = answer::ask(&mut term, &question).map_err(Error::Output)? else {
             break;
         };
+        clock.answered();
         let verdict = judge(&question, &given);
         answer::feedback(&mut term, &question, verdict).map_err(Error::Output)?;
         // The correction stays on screen until a key: wrong 1, a typo 3,

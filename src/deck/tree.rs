@@ -2,39 +2,42 @@
 //! whether it was written in TOML (the `toml` crate's spanned parser) or
 //! JSON (`jsonc-parser` in strict mode), so one checker serves both.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use jsonc_parser::ast;
 use toml::de::{DeTable, DeValue};
 
-/// A value and where it stands in the file.
+/// A value and where it stands in the file. Texts borrow from the file
+/// where it has them unescaped, so a large deck is checked without a copy
+/// of every string.
 #[derive(Debug, Clone)]
-pub(super) struct Node {
+pub(super) struct Node<'t> {
     pub span: Range<usize>,
-    pub value: Value,
+    pub value: Value<'t>,
 }
 
 #[derive(Debug, Clone)]
-pub(super) enum Value {
-    Str(String),
+pub(super) enum Value<'t> {
+    Str(Cow<'t, str>),
     Int(i64),
     Float(f64),
     Bool(bool),
-    Array(Vec<Node>),
-    Table(Vec<Entry>),
+    Array(Vec<Node<'t>>),
+    Table(Vec<Entry<'t>>),
     /// A value no deck field takes (a TOML date, a JSON null), by name.
     Other(&'static str),
 }
 
 /// A key of a table, with its own span, and its value.
 #[derive(Debug, Clone)]
-pub(super) struct Entry {
-    pub key: String,
+pub(super) struct Entry<'t> {
+    pub key: Cow<'t, str>,
     pub key_span: Range<usize>,
-    pub node: Node,
+    pub node: Node<'t>,
 }
 
-impl Value {
+impl Value<'_> {
     /// How a message names this type.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -53,7 +56,7 @@ impl Value {
 pub(super) type SyntaxError = (usize, String);
 
 /// Parses TOML, or returns every syntax error the parser recovered from.
-pub(super) fn from_toml(text: &str) -> Result<Node, Vec<SyntaxError>> {
+pub(super) fn from_toml(text: &str) -> Result<Node<'_>, Vec<SyntaxError>> {
     let (table, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         return Err(errors
@@ -72,13 +75,13 @@ pub(super) fn from_toml(text: &str) -> Result<Node, Vec<SyntaxError>> {
     })
 }
 
-fn toml_table(table: DeTable<'_>) -> Value {
+fn toml_table(table: DeTable<'_>) -> Value<'_> {
     Value::Table(
         table
             .into_iter()
             .map(|(key, value)| Entry {
                 key_span: key.span(),
-                key: key.into_inner().into_owned(),
+                key: key.into_inner(),
                 node: Node {
                     span: value.span(),
                     value: toml_value(value.into_inner()),
@@ -88,9 +91,9 @@ fn toml_table(table: DeTable<'_>) -> Value {
     )
 }
 
-fn toml_value(value: DeValue<'_>) -> Value {
+fn toml_value(value: DeValue<'_>) -> Value<'_> {
     match value {
-        DeValue::String(s) => Value::Str(s.into_owned()),
+        DeValue::String(s) => Value::Str(s),
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
             .map_or(Value::Other("an integer out of range"), Value::Int),
         DeValue::Float(f) => f
@@ -115,7 +118,7 @@ fn toml_value(value: DeValue<'_>) -> Value {
 
 /// Parses strict JSON (no comments, no trailing commas), or returns the
 /// syntax error.
-pub(super) fn from_json(text: &str) -> Result<Node, Vec<SyntaxError>> {
+pub(super) fn from_json(text: &str) -> Result<Node<'_>, Vec<SyntaxError>> {
     let strict = jsonc_parser::ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
@@ -136,12 +139,12 @@ pub(super) fn from_json(text: &str) -> Result<Node, Vec<SyntaxError>> {
     }
 }
 
-fn json_value(value: ast::Value<'_>) -> Node {
+fn json_value(value: ast::Value<'_>) -> Node<'_> {
     let span = |r: jsonc_parser::common::Range| r.start..r.end;
     match value {
         ast::Value::StringLit(s) => Node {
             span: span(s.range),
-            value: Value::Str(s.value.into_owned()),
+            value: Value::Str(s.value),
         },
         ast::Value::NumberLit(n) => Node {
             span: span(n.range),
@@ -171,12 +174,12 @@ fn json_value(value: ast::Value<'_>) -> Node {
                 o.properties
                     .into_iter()
                     .map(|p| {
-                        let key_span = match &p.name {
-                            ast::ObjectPropName::String(s) => span(s.range),
-                            ast::ObjectPropName::Word(w) => span(w.range),
+                        let (key, key_span) = match p.name {
+                            ast::ObjectPropName::String(s) => (s.value, span(s.range)),
+                            ast::ObjectPropName::Word(w) => (Cow::Borrowed(w.value), span(w.range)),
                         };
                         Entry {
-                            key: p.name.into_string(),
+                            key,
                             key_span,
                             node: json_value(p.value),
                         }

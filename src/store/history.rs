@@ -1,7 +1,8 @@
 //! A user's review log as rows to export and import, and the replay that
 //! rebuilds card state from it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -353,4 +354,135 @@ enum Found {
 /// is released and taken again at once.
 fn pause_for_others() {
     std::thread::sleep(Duration::from_millis(25));
+}
+
+/// How a history file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object a line.
+    Jsonl,
+    Csv,
+}
+
+impl Format {
+    /// CSV for a `.csv` file, else JSON lines.
+    pub fn of(path: &Path) -> Format {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("csv") => Format::Csv,
+            _ => Format::Jsonl,
+        }
+    }
+}
+
+/// The reviews of a history file (`text`, read from `path`), each checked
+/// and its card installed in `store`; or every problem, each as
+/// `path:line: message`. Nothing is written either way.
+pub fn prepare(
+    store: &Store,
+    path: &Path,
+    text: &str,
+) -> Result<Result<Vec<Review>, Vec<String>>, StoreError> {
+    let rows = match parse(path, text) {
+        Ok(rows) => rows,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let mut known: HashMap<CardKey, bool> = HashMap::new();
+    let mut reviews = Vec::with_capacity(rows.len());
+    let mut problems = Vec::new();
+    for (line, row) in rows {
+        let at = |e: &str| format!("{}:{line}: {e}", path.display());
+        match row.review() {
+            Ok(review) => {
+                let exists = match known.get(&review.card) {
+                    Some(e) => *e,
+                    None => {
+                        let e = store.has_card(&review.card)?;
+                        known.insert(review.card.clone(), e);
+                        e
+                    }
+                };
+                if exists {
+                    reviews.push(review);
+                } else {
+                    problems.push(at(&format!(
+                        "card {} is not installed (install its deck first)",
+                        crate::text::quoted(&review.card.to_string())
+                    )));
+                }
+            }
+            Err(e) => problems.push(at(&e)),
+        }
+    }
+    Ok(if problems.is_empty() {
+        Ok(reviews)
+    } else {
+        Err(problems)
+    })
+}
+
+/// Reads every row with its line, or every problem.
+#[allow(clippy::type_complexity)]
+pub fn parse(path: &Path, text: &str) -> Result<Vec<(usize, HistoryRow)>, Vec<String>> {
+    let at = |line: usize, e: &dyn std::fmt::Display| {
+        // A parser's message may quote a whole value: keep it to a line.
+        let message = crate::text::short(&e.to_string(), 160);
+        format!("{}:{line}: {message}", path.display())
+    };
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    match Format::of(path) {
+        Format::Jsonl => {
+            for (i, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match serde_json::from_str::<HistoryRow>(line) {
+                    Ok(row) => rows.push((i + 1, row)),
+                    Err(e) => problems.push(at(i + 1, &e)),
+                }
+            }
+        }
+        Format::Csv => {
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            let header = match reader.headers() {
+                Ok(h) => h.clone(),
+                Err(e) => return Err(vec![at(1, &e)]),
+            };
+            for record in reader.records() {
+                let line = |p: Option<&csv::Position>| {
+                    p.map_or(0, |p| usize::try_from(p.line()).unwrap_or(0))
+                };
+                match record {
+                    Ok(record) => match record.deserialize::<HistoryRow>(Some(&header)) {
+                        Ok(row) => rows.push((line(record.position()), row)),
+                        Err(e) => problems.push(at(line(record.position()), &e)),
+                    },
+                    Err(e) => problems.push(at(line(e.position()), &e)),
+                }
+            }
+        }
+    }
+    // The same review twice in one file is a damaged file, not a history.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (line, row) in &rows {
+        let key = row.id.clone().unwrap_or_else(|| {
+            format!(
+                "{}|{}|{}|{}|{}",
+                row.reviewed_at, row.deck, row.card, row.mode, row.quality
+            )
+        });
+        if let Some(first) = seen.insert(key, *line) {
+            let what = if row.id.is_some() {
+                "the same review id"
+            } else {
+                "the same time, card, mode and quality"
+            };
+            problems.push(at(*line, &format!("repeats line {first} ({what})")));
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
 }

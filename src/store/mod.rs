@@ -10,7 +10,7 @@
 mod check;
 mod decks;
 mod exams;
-mod history;
+pub mod history;
 mod open;
 mod report;
 mod reviews;

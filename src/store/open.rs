@@ -109,7 +109,7 @@ fn try_open(path: &Path, opening: &Opening<'_>) -> Result<Store, StoreError> {
     let needs_write = match found {
         Found::New => true,
         Found::Recall | Found::Unmarked => {
-            let conn = connect(path, Access::ReadOnly)?;
+            let conn = connect_to_read(path)?;
             let look = look(&conn, path, opening.builtin.as_ref().map(|b| b.id))?;
             if matches!(found, Found::Unmarked) && !look.is_recall_or_empty() {
                 return Err(StoreError::NotRecall(path.to_path_buf()));
@@ -142,7 +142,7 @@ fn try_open(path: &Path, opening: &Opening<'_>) -> Result<Store, StoreError> {
     let mut conn = connect(path, Access::ReadWrite)?;
     let added_user = needs_write && set_up(&mut conn, path, opening)?;
     if opening.access == Access::ReadOnly {
-        conn = connect(path, Access::ReadOnly)?;
+        conn = connect_to_read(path)?;
     }
     let mut store = Store::wrap(conn, path, created);
     store.added_user = added_user;
@@ -166,6 +166,21 @@ fn connect(path: &Path, access: Access) -> Result<Connection, StoreError> {
             .map_err(&err)?;
     }
     Ok(conn)
+}
+
+/// A connection that only reads: read-only, unless the file holds a `-wal`
+/// left by a process that was killed, which only a writer may recover
+/// (preflight has made sure this process may write).
+fn connect_to_read(path: &Path) -> Result<Connection, StoreError> {
+    let conn = connect(path, Access::ReadOnly)?;
+    match conn.query_row("PRAGMA application_id", [], |r| r.get::<_, i32>(0)) {
+        Ok(_) => Ok(conn),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) => {
+            drop(conn);
+            connect(path, Access::ReadWrite)
+        }
+        Err(e) => Err(sqlite(path)(e)),
+    }
 }
 
 /// What a read-only look at an existing file finds.

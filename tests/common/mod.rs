@@ -9,7 +9,7 @@ pub struct Env {
     dir: std::path::PathBuf,
     now: String,
     tz: String,
-    _guard: TempDir,
+    _guard: Option<TempDir>,
 }
 
 /// A directory removed when the test ends.
@@ -35,7 +35,17 @@ impl Env {
             dir: dir.clone(),
             now: "2026-03-02T09:00:00Z".to_string(),
             tz: "UTC".to_string(),
-            _guard: TempDir(dir),
+            _guard: Some(TempDir(dir)),
+        }
+    }
+
+    /// An environment in the directory of another, which keeps it.
+    pub fn new_in(dir: &std::path::Path) -> Env {
+        Env {
+            dir: dir.to_path_buf(),
+            now: "2026-03-02T09:00:00Z".to_string(),
+            tz: "UTC".to_string(),
+            _guard: None,
         }
     }
 
@@ -150,4 +160,126 @@ pub fn answer_days(
         }
     }
     answered
+}
+
+/// A `recall` process driven line by line through pipes, as a learner
+/// answering prompt after prompt: what it printed so far can be waited
+/// for, and it can be killed at a chosen point.
+pub struct Drive {
+    pub child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    out: std::io::BufReader<std::process::ChildStdout>,
+    /// Every line read so far.
+    pub transcript: Vec<String>,
+}
+
+impl Drive {
+    pub fn spawn(mut cmd: std::process::Command) -> Drive {
+        use std::process::Stdio;
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn recall");
+        let stdin = child.stdin.take();
+        let out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        Drive {
+            child,
+            stdin,
+            out,
+            transcript: Vec::new(),
+        }
+    }
+
+    /// The next line printed, or `None` at the end of the output.
+    pub fn line(&mut self) -> Option<String> {
+        use std::io::BufRead;
+        let mut line = String::new();
+        match self.out.read_line(&mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => {
+                let line = line.trim_end_matches('\n').to_string();
+                self.transcript.push(line.clone());
+                Some(line)
+            }
+        }
+    }
+
+    /// Reads lines until one satisfies `want`; that line.
+    pub fn until(&mut self, want: impl Fn(&str) -> bool) -> Option<String> {
+        while let Some(line) = self.line() {
+            if want(&line) {
+                return Some(line);
+            }
+        }
+        None
+    }
+
+    /// Types `text` (lines end with `\n`).
+    pub fn send(&mut self, text: &str) {
+        use std::io::Write;
+        if let Some(stdin) = self.stdin.as_mut() {
+            let _ = stdin.write_all(text.as_bytes());
+            let _ = stdin.flush();
+        }
+    }
+
+    /// Ends the input, as Ctrl-D would.
+    pub fn close(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Kills the process at once (SIGKILL) and waits for it.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Waits for the process to end; its exit code and what it printed
+    /// after the lines already read, and its standard error.
+    pub fn finish(mut self) -> (Option<i32>, String, String) {
+        use std::io::Read;
+        self.stdin = None;
+        let mut rest = String::new();
+        let _ = self.out.read_to_string(&mut rest);
+        let mut err = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        let status = self.child.wait().expect("wait");
+        (status.code(), rest, err)
+    }
+}
+
+/// What a learner types at a drill's prompt line, if it is one: Enter to
+/// reveal or accept a good grade, Good for a self-graded card or instead
+/// of a proposed Again or Hard (so SM-2's repeats come to an end), the
+/// first option, true, or a typed word.
+pub fn reply(line: &str) -> Option<&'static str> {
+    if line.starts_with("Enter: Again") || line.starts_with("Enter: Hard") {
+        Some("3\n")
+    } else if line.starts_with("Enter:") {
+        Some("\n")
+    } else if line == "1 Again · 2 Hard · 3 Good · 4 Easy" {
+        Some("3\n")
+    } else if line.starts_with("Pick one:") || line.starts_with("Pick every right one") {
+        Some("a\n")
+    } else if line == "t true · f false" {
+        Some("t\n")
+    } else if line.starts_with("Your answer") || line.starts_with("Nothing typed") {
+        Some("something\n")
+    } else {
+        None
+    }
+}
+
+/// Whether a drill line starts a card: its progress line.
+pub fn card_starts(line: &str) -> bool {
+    line.starts_with("repeat · ")
+        || line.split_once(" · ").is_some_and(|(head, _)| {
+            head.split_once('/').is_some_and(|(a, b)| {
+                a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit())
+            })
+        })
 }

@@ -14,7 +14,7 @@ const REQUIRED: [&str; 3] = ["id", "area", "kind"];
 const OPTIONAL: [&str; 2] = ["tags", "source"];
 
 /// Checks every card, and that no id repeats.
-pub(super) fn cards(ck: &mut Checker<'_>, nodes: &[Node], areas: &HashSet<&str>) -> Vec<Card> {
+pub(super) fn cards(ck: &mut Checker<'_>, nodes: &[Node<'_>], areas: &HashSet<&str>) -> Vec<Card> {
     // Where each id was first seen, as a byte offset: the line is counted
     // only for a duplicate, so a large deck is checked in linear time.
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -40,16 +40,16 @@ pub(super) fn cards(ck: &mut Checker<'_>, nodes: &[Node], areas: &HashSet<&str>)
 }
 
 /// The value of `key` in a table node, before any check.
-fn raw<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+fn raw<'n, 't>(node: &'n Node<'t>, key: &str) -> Option<&'n Node<'t>> {
     match &node.value {
         Value::Table(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.node),
         _ => None,
     }
 }
 
-fn one(ck: &mut Checker<'_>, node: &Node, areas: &HashSet<&str>) -> Card {
+fn one(ck: &mut Checker<'_>, node: &Node<'_>, areas: &HashSet<&str>) -> Card {
     let what = match raw(node, "id").map(|n| &n.value) {
-        Some(Value::Str(id)) if !id.trim().is_empty() => format!("card {}", shown(id)),
+        Some(Value::Str(id)) if !id.trim().is_empty() => format!("card {}", shown(id.as_ref())),
         _ => "a card".to_string(),
     };
     let kind = raw(node, "kind").and_then(|n| kind(ck, n));
@@ -92,7 +92,7 @@ fn one(ck: &mut Checker<'_>, node: &Node, areas: &HashSet<&str>) -> Card {
     }
 }
 
-fn kind(ck: &mut Checker<'_>, node: &Node) -> Option<Kind> {
+fn kind(ck: &mut Checker<'_>, node: &Node<'_>) -> Option<Kind> {
     let name = match &node.value {
         Value::Str(s) => s,
         other => {
@@ -148,7 +148,7 @@ fn content(ck: &mut Checker<'_>, f: &Fields<'_>, kind: Kind) -> Content {
 
 /// Reports each cloze problem at its place inside the string, where the
 /// string is written without escapes; else at the string's start.
-fn check_cloze(ck: &mut Checker<'_>, node: &Node, text: &str) {
+fn check_cloze(ck: &mut Checker<'_>, node: &Node<'_>, text: &str) {
     let Err(problems) = cloze::parse(text) else {
         return;
     };
@@ -165,7 +165,11 @@ fn check_cloze(ck: &mut Checker<'_>, node: &Node, text: &str) {
 
 /// A cloze card's `accept` table: for a deletion number of the text
 /// (`c1`), the other answers its typed blank takes.
-fn cloze_accept(ck: &mut Checker<'_>, node: &Node, text: &str) -> BTreeMap<String, Vec<String>> {
+fn cloze_accept(
+    ck: &mut Checker<'_>,
+    node: &Node<'_>,
+    text: &str,
+) -> BTreeMap<String, Vec<String>> {
     let mut accept = BTreeMap::new();
     let Value::Table(entries) = &node.value else {
         let found = node.value.type_name();
@@ -201,7 +205,7 @@ fn cloze_accept(ck: &mut Checker<'_>, node: &Node, text: &str) -> BTreeMap<Strin
             .into_iter()
             .map(|(s, _)| s)
             .collect();
-        accept.insert(entry.key.clone(), alternatives);
+        accept.insert(entry.key.to_string(), alternatives);
     }
     accept
 }
@@ -255,7 +259,7 @@ fn choice(ck: &mut Checker<'_>, f: &Fields<'_>) -> Content {
 }
 
 /// One answer as a string, or several (select-all) as a list.
-fn answers(ck: &mut Checker<'_>, node: &Node) -> Vec<(String, Range<usize>)> {
+fn answers(ck: &mut Checker<'_>, node: &Node<'_>) -> Vec<(String, Range<usize>)> {
     match &node.value {
         Value::Array(items) if items.is_empty() => {
             ck.error(&node.span, "`answer` names no option".to_string());

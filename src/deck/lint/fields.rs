@@ -9,7 +9,7 @@ use crate::deck::tree::{Entry, Node, Value};
 
 /// An opened table.
 pub(super) struct Fields<'n> {
-    entries: &'n [Entry],
+    entries: &'n [Entry<'n>],
 }
 
 impl<'n> Fields<'n> {
@@ -17,7 +17,7 @@ impl<'n> Fields<'n> {
     /// `required` and `optional` are the allowed keys.
     pub fn new(
         ck: &mut Checker<'_>,
-        node: &'n Node,
+        node: &'n Node<'n>,
         what: &str,
         required: &[&str],
         optional: &[&str],
@@ -36,12 +36,18 @@ impl<'n> Fields<'n> {
             }
             all.join(", ")
         };
-        // Keys seen so far: a table of 100,000 keys is checked in linear time.
-        let mut seen: std::collections::HashSet<&str> =
-            std::collections::HashSet::with_capacity(entries.len());
-        for entry in entries {
-            let key = entry.key.as_str();
-            if !seen.insert(key) {
+        // A card's few keys are compared directly; a table of 100,000 keys
+        // is checked through a set, in linear time.
+        const FEW: usize = 16;
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let key: &str = &entry.key;
+            let repeated = if entries.len() <= FEW {
+                entries[..i].iter().any(|e| e.key == key)
+            } else {
+                !seen.insert(key)
+            };
+            if repeated {
                 ck.error(
                     &entry.key_span,
                     format!("duplicate key {} in {what}", shown(key)),
@@ -56,7 +62,7 @@ impl<'n> Fields<'n> {
             }
         }
         for key in required {
-            if !seen.contains(key) {
+            if !entries.iter().any(|e| e.key == *key) {
                 ck.error(&node.span, format!("{what} is missing `{key}`"));
             }
         }
@@ -64,7 +70,7 @@ impl<'n> Fields<'n> {
     }
 
     /// The value of `key`, if present.
-    pub fn get(&self, key: &str) -> Option<&'n Node> {
+    pub fn get(&self, key: &str) -> Option<&'n Node<'n>> {
         self.entries.iter().find(|e| e.key == key).map(|e| &e.node)
     }
 
@@ -162,7 +168,7 @@ pub fn is_id(s: &str) -> bool {
 /// written as CRLF reads as LF; any other control character (which would
 /// act on a learner's terminal) or bidirectional override is refused at
 /// its place.
-pub(super) fn text(ck: &mut Checker<'_>, node: &Node, key: &str) -> Option<String> {
+pub(super) fn text(ck: &mut Checker<'_>, node: &Node<'_>, key: &str) -> Option<String> {
     match &node.value {
         Value::Str(s) if !s.trim().is_empty() => {
             let s = s.replace("\r\n", "\n");
@@ -173,9 +179,7 @@ pub(super) fn text(ck: &mut Checker<'_>, node: &Node, key: &str) -> Option<Strin
             });
             if let Some(bad) = bad {
                 let written = ck.text.get(node.span.clone()).unwrap_or("");
-                let at = written
-                    .find(bad)
-                    .map_or(node.span.start, |i| node.span.start + i);
+                let at = written_at(written, bad).map_or(node.span.start, |i| node.span.start + i);
                 let what = if crate::text::is_bidi_control(bad) {
                     "a bidirectional override, which reorders the text around it"
                 } else {
@@ -201,7 +205,11 @@ pub(super) fn text(ck: &mut Checker<'_>, node: &Node, key: &str) -> Option<Strin
 }
 
 /// A list of non-empty texts with their spans, reporting each bad item.
-pub(super) fn texts(ck: &mut Checker<'_>, node: &Node, key: &str) -> Vec<(String, Range<usize>)> {
+pub(super) fn texts(
+    ck: &mut Checker<'_>,
+    node: &Node<'_>,
+    key: &str,
+) -> Vec<(String, Range<usize>)> {
     let Value::Array(items) = &node.value else {
         let found = node.value.type_name();
         let message = format!("`{key}` must be a list of strings, found {found}");
@@ -226,4 +234,32 @@ pub(crate) fn shown(value: &str) -> String {
     } else {
         format!("`{head}`")
     }
+}
+
+/// Where `c` is written in the source text of a string: as itself, or as
+/// one of the escapes TOML and JSON have for it.
+fn written_at(written: &str, c: char) -> Option<usize> {
+    if let Some(i) = written.find(c) {
+        return Some(i);
+    }
+    let code = u32::from(c);
+    let short = match c {
+        '\u{8}' => Some("\\b"),
+        '\u{c}' => Some("\\f"),
+        '\r' => Some("\\r"),
+        '\u{1b}' => Some("\\e"),
+        _ => None,
+    };
+    let lower = written.to_ascii_lowercase();
+    let escapes = [
+        format!("\\u{code:04x}"),
+        format!("\\u{code:08x}"),
+        format!("\\x{code:02x}"),
+    ];
+    escapes
+        .iter()
+        .map(String::as_str)
+        .chain(short)
+        .filter_map(|escape| lower.find(escape))
+        .min()
 }

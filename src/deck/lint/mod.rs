@@ -113,7 +113,7 @@ impl Checker<'_> {
         self.lines.position(span.start).0
     }
 
-    fn deck(&mut self, root: &Node) -> Option<Deck> {
+    fn deck(&mut self, root: &Node<'_>) -> Option<Deck> {
         let top = Fields::new(
             self,
             root,
@@ -144,7 +144,7 @@ impl Checker<'_> {
         })
     }
 
-    fn info(&mut self, node: &Node) -> DeckInfo {
+    fn info(&mut self, node: &Node<'_>) -> DeckInfo {
         let required = ["id", "title", "version"];
         let Some(f) = Fields::new(self, node, "[deck]", &required, &["description"]) else {
             return DeckInfo::default();
@@ -157,7 +157,7 @@ impl Checker<'_> {
         }
     }
 
-    fn area(&mut self, node: &Node) -> Area {
+    fn area(&mut self, node: &Node<'_>) -> Area {
         let Some(f) = Fields::new(self, node, "an area", &["id", "name"], &["weight"]) else {
             return Area::default();
         };
@@ -169,7 +169,7 @@ impl Checker<'_> {
     }
 
     /// Reports every area whose id repeats an earlier one.
-    fn unique_areas(&mut self, areas: &[Area], nodes: &[Node]) {
+    fn unique_areas(&mut self, areas: &[Area], nodes: &[Node<'_>]) {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (area, node) in areas.iter().zip(nodes) {
             if area.id.is_empty() {
@@ -189,7 +189,7 @@ impl Checker<'_> {
     }
 
     /// The items of a non-empty list, or none after reporting why.
-    fn items<'n>(&mut self, node: &'n Node, name: &str) -> &'n [Node] {
+    fn items<'n, 't>(&mut self, node: &'n Node<'t>, name: &str) -> &'n [Node<'t>] {
         match &node.value {
             Value::Array(items) if !items.is_empty() => items,
             Value::Array(_) => {
