@@ -72,8 +72,9 @@ enum Found {
     New,
     /// An SQLite file marked as recall's.
     Recall,
-    /// An SQLite file with no application id: an empty database, an
-    /// earlier recall's, or another program's; its tables tell.
+    /// An SQLite file without recall's application id in its header: an
+    /// empty database, an earlier recall's, or another program's; SQLite
+    /// reads its id and tables under its locks, and they tell.
     Unmarked,
 }
 
@@ -403,18 +404,28 @@ fn preflight(path: &Path) -> Result<Found, StoreError> {
     if meta.len() == 0 {
         return Ok(Found::New);
     }
+    // Read without SQLite's locks, the header may be caught in the middle
+    // of another process's write: a look that fails is taken again before
+    // the file is called foreign, and an application id that is not ours
+    // is left for SQLite itself to read, under its locks.
     let mut header = [0u8; 100];
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let read = read_up_to(&mut file, &mut header).map_err(io)?;
-    if read < header.len() || &header[..16] != b"SQLite format 3\0" {
-        return Err(StoreError::NotADatabase(path.to_path_buf()));
+    for attempt in 0..3 {
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        let read = read_up_to(&mut file, &mut header).map_err(io)?;
+        if read == header.len() && &header[..16] == b"SQLite format 3\0" {
+            break;
+        }
+        if attempt == 2 {
+            return Err(StoreError::NotADatabase(path.to_path_buf()));
+        }
+        std::thread::yield_now();
     }
     // The header keeps the application id at byte 68, big-endian.
     let id = i32::from_be_bytes([header[68], header[69], header[70], header[71]]);
-    Ok(match id {
-        APPLICATION_ID => Found::Recall,
-        0 => Found::Unmarked,
-        _ => return Err(StoreError::NotRecall(path.to_path_buf())),
+    Ok(if id == APPLICATION_ID {
+        Found::Recall
+    } else {
+        Found::Unmarked
     })
 }
 
