@@ -55,6 +55,22 @@ fn stand_in(c: char) -> char {
     }
 }
 
+/// `line` broken at word boundaries into pieces no wider than `width`
+/// columns (counting wide characters as two); a word longer than a whole
+/// line is the only thing ever split. Leading spaces (an indented option)
+/// stay on the first piece.
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.is_empty() {
+        return vec![String::new()];
+    }
+    let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+    let options = textwrap::Options::new(width.max(1)).subsequent_indent(&indent);
+    textwrap::wrap(line, options)
+        .into_iter()
+        .map(std::borrow::Cow::into_owned)
+        .collect()
+}
+
 /// The most characters of a value a message quotes.
 pub const QUOTE_MAX: usize = 60;
 
@@ -87,6 +103,45 @@ pub fn spreadsheet_cell(value: &str) -> Cow<'_, str> {
     }
 }
 
+/// Lowercase words with punctuation dropped (hyphens and slashes split
+/// words) and a leading "a", "an" or "the" removed.
+pub fn normalize(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '_'))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let words = match words.first() {
+        Some(&("a" | "an" | "the")) if words.len() > 1 => &words[1..],
+        _ => &words[..],
+    };
+    words
+        .iter()
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether `text` names the skill `name`: a word of the text shares the
+/// first six letters (or all of a shorter word) of a word of the name
+/// longer than three letters ("empathetic" names "Empathy"). A question
+/// that names its skill gives its answer away.
+pub fn names_skill(text: &str, name: &str) -> bool {
+    let text = normalize(text);
+    let stems: Vec<String> = normalize(name)
+        .split(' ')
+        .filter(|w| w.chars().count() > 3)
+        .map(|w| w.chars().take(6).collect())
+        .collect();
+    text.split(' ')
+        .any(|word| stems.iter().any(|stem| word.starts_with(stem.as_str())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +166,32 @@ mod tests {
         let long = "x".repeat(10_000);
         assert_eq!(quoted(&long), format!("\"{}…\"", "x".repeat(QUOTE_MAX)));
         assert_eq!(quoted("a\nb\u{1b}"), "\"a b\u{241b}\"");
+    }
+
+    #[test]
+    fn lines_wrap_at_word_boundaries() {
+        let line = "Effective communication lies at the heart of case management.";
+        assert_eq!(
+            wrap(line, 40),
+            [
+                "Effective communication lies at the",
+                "heart of case management."
+            ]
+        );
+        assert_eq!(wrap(line, 100), [line]);
+        assert_eq!(
+            wrap("  a) Organization and Time Management", 20),
+            ["  a) Organization", "  and Time", "  Management"]
+        );
+        assert_eq!(wrap("", 40), [""]);
+        for width in [10, 17, 23, 40] {
+            for piece in wrap(line, width) {
+                assert!(piece.chars().count() <= width, "{piece:?} at {width}");
+                for word in piece.split_whitespace() {
+                    assert!(line.contains(word), "{word:?} is whole");
+                }
+            }
+        }
     }
 
     #[test]

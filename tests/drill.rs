@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::Env;
+use common::{Drive, Env};
 use recall::deck::{self, Card, Content, cloze};
 use recall::sched::{Grade, Quality, State, StudyDay};
 use recall::store::{CardKey, Store};
@@ -22,29 +22,79 @@ fn prompt(card: &Card) -> String {
     }
 }
 
-/// The input that answers `card` rightly (where it is auto-graded) and
-/// then grades it with `key` ("" accepts the proposed grade, Good).
-fn input(card: &Card, key: &str) -> String {
-    match &card.content {
-        // Self-graded: Enter reveals, and there is no grade to accept.
-        Content::Basic { .. } | Content::Cloze { .. } if key.is_empty() => "\n3\n".to_string(),
-        Content::Basic { .. } | Content::Cloze { .. } => format!("\n{key}\n"),
-        Content::TrueFalse { answer, .. } => {
-            format!("{}\n{key}\n", if *answer { "t" } else { "f" })
+/// Answers a drill as a learner who knows every card: reads each card as
+/// it is shown (its options in whatever order they come), answers it
+/// rightly, and grades the cards of `plan` in turn with their keys ("":
+/// Good, or the proposed grade). Returns what the drill printed, up to
+/// where `stop_after` answers have been given (then the input ends).
+fn answer(
+    env: &Env,
+    args: &[&str],
+    cards: &HashMap<String, Card>,
+    plan: &[(String, String)],
+    stop_after: Option<usize>,
+) -> (bool, String) {
+    let mut d = Drive::spawn(env.process(std::iter::once("drill").chain(args.iter().copied())));
+    let mut current: Option<&Card> = None;
+    let mut options: Vec<String> = Vec::new();
+    let mut given = 0;
+    let mut after_progress = false;
+    let grade = |d: &mut Drive, given: &mut usize, self_graded: bool| {
+        let key = plan.get(*given).map_or("3", |(_, k)| k.as_str());
+        *given += 1;
+        match (key, self_graded) {
+            ("", true) => d.send("3\n"),
+            ("", false) => d.send("\n"),
+            (key, _) => d.send(&format!("{key}\n")),
         }
-        Content::Choice {
-            options, answer, ..
-        } => {
-            let letters: String = options
-                .iter()
-                .zip('a'..)
-                .filter(|(o, _)| answer.contains(o))
-                .map(|(_, l)| l)
-                .collect();
-            format!("{letters}\n{key}\n")
+        if stop_after == Some(*given) {
+            d.send("\n");
+            d.close();
         }
-        Content::Typed { answer, .. } => format!("{answer}\n{key}\n"),
+    };
+    while let Some(line) = d.line() {
+        if after_progress {
+            current = cards.values().find(|c| prompt(c) == line);
+            options.clear();
+            after_progress = false;
+        }
+        if is_progress(&line) {
+            after_progress = true;
+        } else if let Some((_, text)) = line.strip_prefix("  ").and_then(|l| l.split_once(") ")) {
+            options.push(text.to_string());
+        } else if line == "Enter: show the answer" {
+            d.send("\n");
+        } else if line == "1 Again · 2 Hard · 3 Good · 4 Easy" {
+            grade(&mut d, &mut given, true);
+        } else if line.starts_with("Enter: ") {
+            grade(&mut d, &mut given, false);
+        } else if let Some(card) = current {
+            match (&card.content, line.as_str()) {
+                (Content::Choice { answer, .. }, l) if l.starts_with("Pick ") => {
+                    let letters: String = options
+                        .iter()
+                        .zip('a'..)
+                        .filter(|(o, _)| answer.contains(o))
+                        .map(|(_, l)| l)
+                        .collect();
+                    d.send(&format!("{letters}\n"));
+                }
+                (Content::TrueFalse { answer, .. }, "t true · f false") => {
+                    d.send(if *answer { "t\n" } else { "f\n" });
+                }
+                (Content::Typed { answer, .. }, l) if l.starts_with("Your answer") => {
+                    d.send(&format!("{answer}\n"));
+                }
+                _ => {}
+            }
+        }
     }
+    let mut out = d.transcript.join("\n");
+    out.push('\n');
+    let (code, rest, err) = d.finish();
+    out.push_str(&rest);
+    assert!(code == Some(0), "{out}{err}");
+    (code == Some(0), out)
 }
 
 /// The quality a key gives to a card answered rightly.
@@ -54,6 +104,26 @@ fn quality(key: &str) -> Quality {
     } else {
         key.parse::<Grade>().unwrap().quality()
     }
+}
+
+/// The shipped deck's new cards in the order it introduces them: one card
+/// from each area in turn, areas as the deck lists them, cards in file
+/// order within an area.
+fn interleaved(deck: &deck::Deck) -> Vec<String> {
+    let mut lists: Vec<Vec<&Card>> = deck
+        .areas
+        .iter()
+        .map(|a| deck.cards.iter().filter(|c| c.area == a.id).collect())
+        .collect();
+    let mut order = Vec::new();
+    while lists.iter().any(|l| !l.is_empty()) {
+        for list in &mut lists {
+            if !list.is_empty() {
+                order.push(list.remove(0).id.clone());
+            }
+        }
+    }
+    order
 }
 
 /// A learner's drills over several days, with SM-2 worked out on the side.
@@ -70,7 +140,7 @@ impl Learner {
         let deck = deck::shipped().unwrap();
         Learner {
             env: Env::new(),
-            order: deck.cards.iter().map(|c| c.id.clone()).collect(),
+            order: interleaved(&deck),
             cards: deck.cards.into_iter().map(|c| (c.id.clone(), c)).collect(),
             expected: HashMap::new(),
         }
@@ -98,10 +168,10 @@ impl Learner {
             &chrono::DateTime::parse_from_rfc3339(now).unwrap(),
             recall::sched::Rollover::DEFAULT,
         );
-        let mut stdin = String::new();
+        let mut plan = Vec::new();
         let mut repeats = Vec::new();
         for (id, key) in queue.iter().zip(keys.iter().cycle()) {
-            stdin.push_str(&input(&self.cards[id], key));
+            plan.push((id.clone(), key.to_string()));
             let q = quality(key);
             let state = self.expected.get(id).copied().unwrap_or(State::NEW);
             self.expected.insert(id.clone(), state.answer(q, day));
@@ -110,19 +180,11 @@ impl Learner {
             }
         }
         for id in &repeats {
-            stdin.push_str(&input(&self.cards[id], "3"));
+            plan.push((id.clone(), "3".to_string()));
         }
         let env = std::mem::replace(&mut self.env, Env::new());
         self.env = env.on(now);
-        let mut all = vec!["drill"];
-        all.extend(args);
-        let out = self.env.recall(all).write_stdin(stdin).output().unwrap();
-        let stdout = String::from_utf8(out.stdout).unwrap();
-        assert!(
-            out.status.success(),
-            "{stdout}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let (_, stdout) = answer(&self.env, args, &self.cards, &plan, None);
         assert!(!stdout.contains('\u{1b}'), "no escape codes through a pipe");
         let shown = shown(&stdout);
         let mut expected: Vec<String> = queue.iter().map(|id| prompt(&self.cards[id])).collect();
@@ -155,12 +217,14 @@ fn shown(stdout: &str) -> Vec<String> {
         .collect()
 }
 
+/// A progress line: `3/10 · Area`, `3/10` (where the area would give the
+/// answer away), or `repeat · 2 left · Area`.
 fn is_progress(line: &str) -> bool {
+    let head = line.split_once(" · ").map_or(line, |(n, _)| n);
     line.starts_with("repeat · ")
-        || line.split_once(" · ").is_some_and(|(n, _)| {
-            n.split_once('/')
-                .is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok())
-        })
+        || head
+            .split_once('/')
+            .is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok())
 }
 
 #[test]
@@ -171,8 +235,11 @@ fn a_first_day_then_the_days_sm2_brings_cards_back() {
     let keys = ["3", "1", "2", "4", ""];
     let out = l.drill("2026-03-02T09:00:00Z", &["--seed", "1"], &first, &keys);
     assert!(out.starts_with("New learner tester: every answer is kept in "));
-    assert!(out.contains("\n1/10 · Communication\n"));
-    assert!(out.contains("\nrepeat · 4 left · Communication\n"), "{out}");
+    assert!(
+        out.contains("\n1/10\n"),
+        "the area of a card whose answer names it is hidden: {out}"
+    );
+    assert!(out.contains("\nrepeat · 4 left\n"), "{out}");
     assert!(
         out.contains("10 cards done, 8 recalled (80%), 4 repeats, in 0 min"),
         "{out}"
@@ -227,18 +294,7 @@ fn a_first_day_then_the_days_sm2_brings_cards_back() {
 fn planned(l: &Learner, day: StudyDay, seed: u64) -> Vec<String> {
     let store = l.store();
     let user = store.user("tester").unwrap().unwrap();
-    let items = store
-        .study_cards(user.id, None)
-        .unwrap()
-        .into_iter()
-        .map(|c| recall::session::Item {
-            key: c.key,
-            card: c.card,
-            area_name: c.area_name,
-            state: c.state,
-            position: c.position,
-        })
-        .collect();
+    let items = store.study_cards(user.id, None).unwrap();
     let allowance = recall::session::Allowance {
         reviews: 100,
         new: 0,
@@ -254,15 +310,12 @@ fn planned(l: &Learner, day: StudyDay, seed: u64) -> Vec<String> {
 fn input_ending_halfway_keeps_every_answer_and_the_next_drill_carries_on() {
     let mut l = Learner::new();
     let first: Vec<String> = l.order[..10].to_vec();
-    let mut stdin = String::new();
-    for id in &first[..4] {
-        stdin.push_str(&input(&l.cards[id], "4"));
-    }
-    // Half an answer, then the input ends.
-    stdin.push('\n');
-    let out = l.env.recall(["drill"]).write_stdin(stdin).output().unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let plan: Vec<(String, String)> = first[..4]
+        .iter()
+        .map(|id| (id.clone(), "4".to_string()))
+        .collect();
+    // Four answers, half of a fifth (an Enter), then the input ends.
+    let (_, stdout) = answer(&l.env, &[], &l.cards, &plan, Some(4));
     assert!(
         stdout.contains(
             "Stopped; every answer so far is saved. 4 cards done, 4 recalled (100%), in 0 min"
@@ -298,15 +351,13 @@ fn cards_below_4_come_back_until_4_without_rescheduling() {
     let l = Learner::new();
     let id = l.order[0].clone();
     // Again; then in the repeats Hard (3, still below 4), then Good.
-    let out = l
-        .env
-        .recall(["drill", "--limit", "1"])
-        .write_stdin("\n1\n\n2\n\n3\n")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let plan: Vec<(String, String)> = ["1", "2", "3"]
+        .iter()
+        .map(|k| (id.clone(), k.to_string()))
+        .collect();
+    let (_, stdout) = answer(&l.env, &["--limit", "1"], &l.cards, &plan, None);
     assert_eq!(shown(&stdout).len(), 3, "{stdout}");
-    assert!(stdout.contains("\nrepeat · 1 left · Communication\n"));
+    assert!(stdout.contains("\nrepeat · 1 left\n"));
     let store = l.store();
     let user = store.user("tester").unwrap().unwrap();
     let log = store.history(user.id).unwrap();
@@ -449,26 +500,16 @@ fn the_streak_counts_days_with_a_finished_drill() {
 fn repeats_still_owed_come_back_in_the_next_drill_that_day() {
     let l = Learner::new();
     // Again, then the input ends before the repeat.
-    let out = l
-        .env
-        .recall(["drill", "--limit", "1"])
-        .write_stdin("\n1\n")
-        .output()
-        .unwrap();
+    let id = l.order[0].clone();
+    let again = [(id.clone(), "1".to_string())];
+    let (_, out) = answer(&l.env, &["--limit", "1"], &l.cards, &again, Some(1));
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("Stopped; every answer so far is saved.")
+        out.contains("Stopped; every answer so far is saved."),
+        "{out}"
     );
-    let out = l
-        .env
-        .recall(["drill", "--new", "0"])
-        .write_stdin("\n3\n")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        stdout.contains("\nrepeat · 1 left · Communication\n"),
-        "{stdout}"
-    );
+    let good = [(id.clone(), "3".to_string())];
+    let (_, stdout) = answer(&l.env, &["--new", "0"], &l.cards, &good, None);
+    assert!(stdout.contains("\nrepeat · 1 left\n"), "{stdout}");
     assert_eq!(shown(&stdout), [prompt(&l.cards[&l.order[0]])]);
     assert!(stdout.ends_with("Streak: 1 day\n"), "{stdout}");
     let store = l.store();

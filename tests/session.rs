@@ -28,6 +28,8 @@ fn item(id: &str, due: Option<&str>, position: usize) -> Item {
         area_name: "A".into(),
         state,
         position,
+        area_position: 0,
+        new_cards: Default::default(),
     }
 }
 

@@ -101,6 +101,7 @@ pub fn deck(n: usize) -> Deck {
             title: "Benchmark deck".to_string(),
             version: 1,
             description: None,
+            new_cards: Default::default(),
         },
         areas,
         cards,

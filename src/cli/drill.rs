@@ -5,15 +5,19 @@ use std::collections::HashSet;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 
 use super::Context;
 use super::answer;
 use crate::deck::{Content, cloze};
 use crate::quiz::exam::{judge, percent};
-use crate::quiz::{Match, Question};
+use crate::quiz::{Match, Question, card_names_area};
 use crate::sched::{Grade, Quality, StudyDay};
-use crate::session::{Allowance, AreaSummary, End, Item, Session, Summary, plan};
-use crate::store::{Access, Mode, Store, User};
+use crate::session::{
+    Allowance, AreaSummary, End, Item, Session, Summary, plan_after, sibling_key,
+};
+use crate::store::{Access, CardKey, Mode, Store, User};
 use crate::term::{Style, Terminal, plural};
 use crate::{Error, Result};
 
@@ -82,6 +86,13 @@ pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
     let (mut store, user) = ctx.learner(Access::ReadWrite)?;
     store.set_patience(answer::PATIENCE)?;
     let mut term = Terminal::open().map_err(Error::Output)?;
+    term.set_keys_help(&format!(
+        "Keys: Enter or Space shows the answer, and accepts a proposed grade\n\
+         {}\n\
+         a, b, c...: pick an option · t or f: true or false\n\
+         A typed answer: type it, then Enter",
+        args.grades.help()
+    ));
     if store.added_user() {
         let db = store.path().display().to_string();
         say(
@@ -107,26 +118,35 @@ pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
         .iter()
         .filter_map(|key| items.iter().find(|i| i.key == *key).cloned())
         .collect();
-    let queue = plan(items, today, allowance, seed);
+    // Siblings of what was answered earlier today wait for another day.
+    let answered: HashSet<CardKey> = store.answered_on(user.id, today)?.into_iter().collect();
+    let earlier: HashSet<(String, String)> = items
+        .iter()
+        .filter(|i| answered.contains(&i.key))
+        .filter_map(sibling_key)
+        .collect();
+    let queue = plan_after(items, today, allowance, seed, &earlier);
     let mut session = Session::new(queue, start.utc(), args.minutes).with_repeats(owed);
+    let mut rng = StdRng::seed_from_u64(seed);
     while let Some(current) = session.next(clock.now().utc()) {
         let (item, mode) = (current.item.clone(), current.mode);
         term.clear().map_err(Error::Output)?;
-        let progress = if mode == Mode::DrillRepeat {
-            format!(
-                "repeat · {} left · {}",
-                current.repeats_left, item.area_name
-            )
+        // The area, unless it would give the answer away.
+        let area = if card_names_area(&item.card, &item.area_name) {
+            String::new()
         } else {
-            format!(
-                "{}/{} · {}",
-                current.position, current.total, item.area_name
-            )
+            format!(" · {}", item.area_name)
+        };
+        let progress = if mode == Mode::DrillRepeat {
+            format!("repeat · {} left{area}", current.repeats_left)
+        } else {
+            format!("{}/{}{area}", current.position, current.total)
         };
         term.say_styled(&progress, Style::Dim)
             .map_err(Error::Output)?;
         let shown = clock.now().utc();
-        let Some((quality, ended)) = ask(&mut term, &item, args.grades).map_err(Error::Output)?
+        let Some((quality, ended)) =
+            ask(&mut term, &item, args.grades, &mut rng).map_err(Error::Output)?
         else {
             session.stop();
             break;
@@ -207,13 +227,6 @@ pub(super) fn study_items(
     Ok(cards
         .into_iter()
         .filter(|c| areas.is_empty() || areas.contains(&c.card.area))
-        .map(|c| Item {
-            key: c.key,
-            card: c.card,
-            area_name: c.area_name,
-            state: c.state,
-            position: c.position,
-        })
         .collect())
 }
 
@@ -229,7 +242,12 @@ pub(super) fn day_seed(user: &str, day: StudyDay) -> u64 {
 /// Shows one card and takes its grade, and whether the input ended right
 /// after the answer (the proposed grade then stands); `None` when the input
 /// ends before an answer.
-fn ask(term: &mut Terminal, item: &Item, scale: Scale) -> std::io::Result<Option<(Quality, bool)>> {
+fn ask(
+    term: &mut Terminal,
+    item: &Item,
+    scale: Scale,
+    rng: &mut StdRng,
+) -> std::io::Result<Option<(Quality, bool)>> {
     let question = match &item.card.content {
         Content::Basic { front, back } => {
             let q = reveal_and_grade(term, front, back, scale)?;
@@ -241,8 +259,9 @@ fn ask(term: &mut Terminal, item: &Item, scale: Scale) -> std::io::Result<Option
             let q = reveal_and_grade(term, &prompt, &filled, scale)?;
             return Ok(q.map(|q| (q, false)));
         }
+        // Options in a new order each time the card is shown.
         _ => match Question::of_card(&item.card) {
-            Some(q) => q,
+            Some(q) => q.shuffled(rng),
             None => return Ok(None),
         },
     };

@@ -122,6 +122,12 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
     let items = study_items(&store, &user, Some(&deck), &[])?;
     let wanted = usize::try_from(args.questions).unwrap_or(usize::MAX);
     let questions = assemble(items, &areas, wanted, seed);
+    let short = (questions.len() < wanted && !questions.is_empty()).then(|| {
+        format!(
+            "Only {} of the {wanted} asked for: the deck has no more cards to ask about.",
+            plural(questions.len() as u64, "question")
+        )
+    });
     let minutes = args
         .minutes
         .unwrap_or(u32::try_from(questions.len()).unwrap_or(u32::MAX));
@@ -137,6 +143,14 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
     let mut recorded: Option<i64> = None;
     let mut stopped = false;
     let mut term = Terminal::open().map_err(Error::Output)?;
+    if let Some(short) = &short {
+        term.say(short).map_err(Error::Output)?;
+    }
+    term.set_keys_help(
+        "Keys: a, b, c...: pick an option · t or f: true or false\n\
+         A typed answer: type it, then Enter\n\
+         Stopping keeps the attempt as abandoned, not scored",
+    );
     store.set_patience(answer::PATIENCE)?;
     let total = exam.questions().len();
     while let Some(i) = exam.next(clock.now().utc()) {
@@ -260,34 +274,40 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
         }
     }
     let minutes = (end - start.utc()).num_minutes();
-    term.say(&report(&exam, args.pass_mark, minutes, stopped))
-        .map_err(Error::Output)?;
+    let mut text = report(&exam, args.pass_mark, minutes);
+    if let Some(short) = &short {
+        text.insert_str(0, &format!("{short}\n\n"));
+    }
+    term.say(&text).map_err(Error::Output)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The score, pass or fail, each area weakest first, and what was missed.
-fn report(exam: &Exam, pass_mark: u32, minutes: i64, stopped: bool) -> String {
+/// What was missed, then each area weakest first, then the verdict: the
+/// score and pass or fail come last, so they stay on screen however long
+/// the list of misses is.
+fn report(exam: &Exam, pass_mark: u32, minutes: i64) -> String {
     let (correct, total) = exam.score();
-    let score = percent(correct, total);
-    let verdict = if score >= pass_mark as usize {
-        "PASS"
-    } else {
-        "FAIL"
-    };
-    let mut out = vec![format!(
-        "Score: {correct}/{total} ({score}%) · {verdict} (pass mark {pass_mark}%) · {minutes} min"
-    )];
-    let unanswered = plural((total - exam.answered()) as u64, "question");
-    if exam.timed_out() {
-        out.push(format!(
-            "Time ran out: {unanswered} unanswered, counted wrong."
-        ));
-    } else if stopped {
-        out.push(format!(
-            "Stopped early: {unanswered} unanswered, counted wrong."
-        ));
+    let mut out = Vec::new();
+    let missed: Vec<usize> = (0..total).filter(|i| !exam.correct(*i)).collect();
+    if !missed.is_empty() {
+        out.push("Missed:".to_string());
+        for i in missed {
+            let q = &exam.questions()[i];
+            let given = exam.answers()[i]
+                .as_ref()
+                .map_or("no answer".to_string(), |(g, _)| g.describe(&q.question));
+            out.push(format!(
+                "{}. {}",
+                i + 1,
+                q.question.prompt().replace('\n', " ")
+            ));
+            out.push(format!(
+                "   yours: {given} · right: {}",
+                q.question.solution()
+            ));
+        }
+        out.push(String::new());
     }
-    out.push(String::new());
     let rows: Vec<Vec<String>> = exam
         .areas()
         .iter()
@@ -308,27 +328,28 @@ fn report(exam: &Exam, pass_mark: u32, minutes: i64, stopped: bool) -> String {
         .trim_end()
         .to_string(),
     );
-    let missed: Vec<usize> = (0..total).filter(|i| !exam.correct(*i)).collect();
-    if !missed.is_empty() {
-        out.push(String::new());
-        out.push("Missed:".to_string());
-        for i in missed {
-            let q = &exam.questions()[i];
-            let given = exam.answers()[i]
-                .as_ref()
-                .map_or("no answer".to_string(), |(g, _)| g.describe(&q.question));
-            out.push(format!(
-                "{}. {}",
-                i + 1,
-                q.question.prompt().replace('\n', " ")
-            ));
-            out.push(format!(
-                "   yours: {given} · right: {}",
-                q.question.solution()
-            ));
-        }
+    out.push(String::new());
+    if exam.timed_out() {
+        let unanswered = plural((total - exam.answered()) as u64, "question");
+        out.push(format!(
+            "Time ran out: {unanswered} unanswered, counted wrong."
+        ));
     }
+    let score = percent(correct, total);
+    let verdict = if passed(score, pass_mark) {
+        "PASS"
+    } else {
+        "FAIL"
+    };
+    out.push(format!(
+        "Score: {correct}/{total} ({score}%) · {verdict} (pass mark {pass_mark}%) · {minutes} min"
+    ));
     out.join("\n")
+}
+
+/// Whether a score in percent reaches the pass mark.
+fn passed(score: usize, pass_mark: u32) -> bool {
+    score >= pass_mark as usize
 }
 
 fn history(store: &Store, user: &User) -> Result<ExitCode> {
@@ -342,7 +363,7 @@ fn history(store: &Store, user: &User) -> Result<ExitCode> {
         .enumerate()
         .map(|(n, a)| {
             let score = percent(a.correct, a.questions);
-            let (right, score, verdict) = match (a.finished, score >= a.pass_mark as usize) {
+            let (right, score, verdict) = match (a.finished, passed(score, a.pass_mark)) {
                 (false, _) => ("-".to_string(), "-".to_string(), "abandoned"),
                 (true, pass) => (
                     format!("{}/{}", a.correct, a.questions),
@@ -369,24 +390,37 @@ fn history(store: &Store, user: &User) -> Result<ExitCode> {
             &rows
         )
     )?;
-    // Each area's score in every attempt that asked about it, oldest first.
-    let mut trend: Vec<(String, Vec<String>)> = Vec::new();
+    // Each area's score in every scored attempt that asked about it, oldest
+    // first, with the questions behind it; the weakest area (by its latest
+    // score) first, ties by name.
+    let mut trend: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
     for a in attempts.iter().filter(|a| a.finished) {
         for (_, name, correct, total) in &a.areas {
-            let s = format!("{}%", percent(*correct, *total));
             match trend.iter_mut().find(|(n, _)| n == name) {
-                Some((_, scores)) => scores.push(s),
-                None => trend.push((name.clone(), vec![s])),
+                Some((_, scores)) => scores.push((*correct, *total)),
+                None => trend.push((name.clone(), vec![(*correct, *total)])),
             }
         }
     }
-    outln!("\nScore per area, oldest attempt first:")?;
+    if trend.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    trend.sort_by(|(a, x), (b, y)| {
+        let (xc, xt) = x.last().copied().unwrap_or((0, 1));
+        let (yc, yt) = y.last().copied().unwrap_or((0, 1));
+        (xc * yt).cmp(&(yc * xt)).then_with(|| a.cmp(b))
+    });
+    outln!("\nScore per area, weakest first (oldest attempt first in each row):")?;
     let width = trend
         .iter()
         .map(|(n, _)| n.chars().count())
         .max()
         .unwrap_or(0);
     for (name, scores) in trend {
+        let scores: Vec<String> = scores
+            .iter()
+            .map(|(c, t)| format!("{}% ({c}/{t})", percent(*c, *t)))
+            .collect();
         outln!("  {name:width$}  {}", scores.join(" → "))?;
     }
     Ok(ExitCode::SUCCESS)

@@ -126,8 +126,12 @@ where
         Ok(cli) => cli,
         Err(err) => {
             // Help and version go to stdout with success; usage errors to
-            // stderr with clap's exit code 2.
-            err.print().map_err(Error::Output)?;
+            // stderr with clap's exit code 2. A reader that went away
+            // (`recall --help | head -1`) is no error.
+            match err.print() {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.map_err(Error::Output)?,
+            }
             return Ok(ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2)));
         }
     };

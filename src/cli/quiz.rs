@@ -135,13 +135,22 @@ pub(super) fn run(ctx: &Context, args: &QuizArgs) -> Result<ExitCode> {
     let seed = args.seed.unwrap_or_else(|| day_seed(&user.name, today));
     let asked = questions(quiz_order(items, today), &forms, args.count, seed);
     let mut term = Terminal::open().map_err(Error::Output)?;
+    term.set_keys_help(
+        "Keys: a, b, c...: pick an option · t or f: true or false\n\
+         A typed answer: type it, then Enter\n\
+         After an answer: Enter goes on; e marks a right answer easy",
+    );
     store.set_patience(answer::PATIENCE)?;
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut missed: Vec<(Question, Given)> = Vec::new();
     let total = asked.len();
     for (n, (item, question)) in asked.into_iter().enumerate() {
         term.clear().map_err(Error::Output)?;
-        let progress = format!("quiz {}/{total} · {}", n + 1, item.area_name);
+        let progress = if question.names_area(&item.area_name) {
+            format!("quiz {}/{total}", n + 1)
+        } else {
+            format!("quiz {}/{total} · {}", n + 1, item.area_name)
+        };
         term.say_styled(&progress, Style::Dim)
             .map_err(Error::Output)?;
         let shown = clock.now().utc();

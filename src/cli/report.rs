@@ -39,6 +39,10 @@ pub(super) struct ReportArgs {
     /// Replace the --html file if it exists.
     #[arg(long, requires = "html")]
     force: bool,
+    /// Every column of the table, however wide the terminal (through a
+    /// pipe every column is always written).
+    #[arg(long, conflicts_with_all = ["json", "csv", "html"])]
+    wide: bool,
 }
 
 fn parse_day(s: &str) -> std::result::Result<StudyDay, String> {
@@ -133,7 +137,14 @@ pub(super) fn run(ctx: &Context, args: &ReportArgs, user_given: bool) -> Result<
         crate::files::write_new(path, html::page(&report).as_bytes(), args.force, Some(&db))?;
         errln!("wrote {}", path.display());
     } else {
-        out!("{}", render::text(&report))?;
+        use std::io::IsTerminal;
+        let width = match crossterm::terminal::size() {
+            Ok((cols, _)) if !args.wide && std::io::stdout().is_terminal() => {
+                render::Width::Terminal(usize::from(cols))
+            }
+            _ => render::Width::All,
+        };
+        out!("{}", render::text_in(&report, width))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -31,6 +31,9 @@ struct Row {
     due: usize,
     /// Cards never answered.
     new: usize,
+    /// Cards answered whose last scheduled answer failed (not yet recalled
+    /// since): with new and learned, they make up every card.
+    learning: usize,
     /// Cards recalled at least once since their last failure.
     learned: usize,
     cards: usize,
@@ -76,6 +79,7 @@ pub(super) fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitCode> {
         row.cards += 1;
         row.due += usize::from(c.state.due.is_some_and(|d| d <= today));
         row.new += usize::from(c.state.is_new());
+        row.learning += usize::from(!c.state.is_new() && c.state.repetitions == 0);
         row.learned += usize::from(c.state.repetitions >= 1);
     }
     let mut total = Row {
@@ -88,6 +92,7 @@ pub(super) fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitCode> {
         total.cards += r.cards;
         total.due += r.due;
         total.new += r.new;
+        total.learning += r.learning;
         total.learned += r.learned;
     }
     let counts = store.day_counts(user.id, today)?;
@@ -121,7 +126,9 @@ pub(super) fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitCode> {
                 name,
                 r.due.to_string(),
                 r.new.to_string(),
+                r.learning.to_string(),
                 r.learned.to_string(),
+                r.cards.to_string(),
             ]
         })
         .collect();
@@ -132,8 +139,8 @@ pub(super) fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitCode> {
     out!(
         "{}",
         table(
-            &["area", "due", "new", "learned"],
-            &Align::columns("lrrr"),
+            &["area", "due", "new", "learning", "learned", "cards"],
+            &Align::columns("lrrrrr"),
             &rows
         )
     )?;

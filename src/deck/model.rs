@@ -23,6 +23,48 @@ pub struct DeckInfo {
     pub version: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The order new cards are first shown in.
+    #[serde(skip_serializing_if = "NewCards::is_in_order")]
+    pub new_cards: NewCards,
+}
+
+/// The order a deck's new cards are introduced in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NewCards {
+    /// As the file lists them: one area after another.
+    #[default]
+    InOrder,
+    /// A card from each area in turn (in the file's order within an area),
+    /// so a learner preparing for an exam meets every skill from the first
+    /// day.
+    Interleaved,
+}
+
+impl NewCards {
+    /// The names a deck file uses.
+    pub const NAMES: [&'static str; 2] = ["in-order", "interleaved"];
+
+    /// The name a deck file and the database use.
+    pub fn name(self) -> &'static str {
+        match self {
+            NewCards::InOrder => "in-order",
+            NewCards::Interleaved => "interleaved",
+        }
+    }
+
+    /// The order with this name.
+    pub fn from_name(name: &str) -> Option<NewCards> {
+        match name {
+            "in-order" => Some(NewCards::InOrder),
+            "interleaved" => Some(NewCards::Interleaved),
+            _ => None,
+        }
+    }
+
+    fn is_in_order(&self) -> bool {
+        *self == NewCards::InOrder
+    }
 }
 
 /// A skill area: cards are grouped, reported and weighted by area.

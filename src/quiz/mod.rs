@@ -7,4 +7,4 @@ mod matching;
 mod question;
 
 pub use matching::{Match, judge_choice, judge_typed, normalize};
-pub use question::{Form, Pool, Question, build};
+pub use question::{Form, Pool, Question, build, card_names_area};

@@ -9,7 +9,7 @@ use rand::Rng;
 use rand::seq::{IndexedRandom, SliceRandom};
 
 use super::matching::normalize;
-use crate::deck::{Card, Content, Kind, cloze};
+use crate::deck::{Card, Content, Kind, TYPED_WORDS, cloze};
 
 /// What a question asks, and what is right.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,12 +84,53 @@ impl Question {
         }
     }
 
+    /// The same question with a choice's options in an order drawn by
+    /// `rng`, so the right letter is never learned instead of the answer.
+    pub fn shuffled(mut self, rng: &mut impl Rng) -> Question {
+        if let Question::Choice { options, right, .. } = &mut self {
+            let answers: Vec<String> = right
+                .iter()
+                .filter_map(|i| options.get(*i).cloned())
+                .collect();
+            options.shuffle(rng);
+            *right = indexes(options, &answers);
+        }
+        self
+    }
+
+    /// Whether showing the area `name` beside this question would give
+    /// its answer away: the answer, an option or the statement names it
+    /// (a "which skill" question, a gap that is the skill's own name).
+    pub fn names_area(&self, name: &str) -> bool {
+        let names = |t: &str| crate::text::names_skill(t, name);
+        match self {
+            Question::Choice { options, .. } => options.iter().any(|o| names(o)),
+            Question::TrueFalse { statement, .. } => names(statement),
+            Question::Typed { answer, accept, .. } => {
+                names(answer) || accept.iter().any(|a| names(a))
+            }
+        }
+    }
+
     /// The first line a learner sees.
     pub fn prompt(&self) -> &str {
         match self {
             Question::Choice { prompt, .. } | Question::Typed { prompt, .. } => prompt,
             Question::TrueFalse { statement, .. } => statement,
         }
+    }
+}
+
+/// Whether showing the area `name` beside `card` in a drill would give its
+/// answer away (see [`Question::names_area`]).
+pub fn card_names_area(card: &Card, name: &str) -> bool {
+    let names = |t: &str| crate::text::names_skill(t, name);
+    match &card.content {
+        Content::Basic { back, .. } => names(back),
+        Content::Cloze { text, .. } => cloze::parse(text)
+            .map(|s| cloze::answers(&s).iter().any(|a| names(a)))
+            .unwrap_or(false),
+        _ => Question::of_card(card).is_some_and(|q| q.names_area(name)),
     }
 }
 
@@ -155,7 +196,7 @@ fn candidates(card: &Card, pool: &Pool<'_>, forms: &[Form], rng: &mut impl Rng) 
             if allowed(Form::TrueFalse) {
                 out.extend(pairing(card, front, back, pool, rng));
             }
-            if allowed(Form::Typed) && back.split_whitespace().count() <= 4 {
+            if allowed(Form::Typed) && words(back) <= TYPED_WORDS {
                 out.push(Question::Typed {
                     prompt: front.clone(),
                     answer: back.trim_end_matches('.').to_string(),
@@ -168,14 +209,14 @@ fn candidates(card: &Card, pool: &Pool<'_>, forms: &[Form], rng: &mut impl Rng) 
             let gaps = cloze::gaps(&segments);
             if let Some(&(number, gap)) = gaps.choose(rng) {
                 let prompt = blank_one(&segments, gap);
-                if allowed(Form::Cloze) {
+                let alternatives = accept.get(&format!("c{number}"));
+                // A long gap with no alternatives cannot be typed reliably:
+                // it is asked as a choice only.
+                if allowed(Form::Cloze) && (alternatives.is_some() || words(gap) <= TYPED_WORDS) {
                     out.push(Question::Typed {
                         prompt: prompt.clone(),
                         answer: gap.to_string(),
-                        accept: accept
-                            .get(&format!("c{number}"))
-                            .cloned()
-                            .unwrap_or_default(),
+                        accept: alternatives.cloned().unwrap_or_default(),
                     });
                 }
                 if allowed(Form::Choice) {
@@ -197,17 +238,16 @@ fn candidates(card: &Card, pool: &Pool<'_>, forms: &[Form], rng: &mut impl Rng) 
                 _ => Form::Typed,
             };
             // The card's own question, with a choice's options shuffled.
-            if let (true, Some(mut q)) = (allowed(form), Question::of_card(card)) {
-                if let Question::Choice { options, right, .. } = &mut q {
-                    let answers: Vec<String> = right.iter().map(|i| options[*i].clone()).collect();
-                    options.shuffle(rng);
-                    *right = indexes(options, &answers);
-                }
-                out.push(q);
+            if let (true, Some(q)) = (allowed(form), Question::of_card(card)) {
+                out.push(q.shuffled(rng));
             }
         }
     }
     out
+}
+
+fn words(text: &str) -> usize {
+    text.split_whitespace().count()
 }
 
 /// A practice card that is not itself a "which skill" question.
@@ -224,7 +264,7 @@ fn which_skill(card: &Card, pool: &Pool<'_>, rng: &mut impl Rng) -> Option<Quest
         return None;
     };
     let practice = cloze::filled(&cloze::parse(text).ok()?);
-    if names(&practice, &right.1) {
+    if crate::text::names_skill(&practice, &right.1) {
         return None;
     }
     let others: Vec<String> = pool
@@ -239,20 +279,6 @@ fn which_skill(card: &Card, pool: &Pool<'_>, rng: &mut impl Rng) -> Option<Quest
         &others,
         rng,
     )
-}
-
-/// Whether `text` names the skill `name`: a word of the text shares the
-/// first six letters (or all of a shorter word) of a word of the name
-/// longer than three letters ("empathetic" names "Empathy").
-fn names(text: &str, name: &str) -> bool {
-    let text = normalize(text);
-    let stems: Vec<String> = normalize(name)
-        .split(' ')
-        .filter(|w| w.chars().count() > 3)
-        .map(|w| w.chars().take(6).collect())
-        .collect();
-    text.split(' ')
-        .any(|word| stems.iter().any(|stem| word.starts_with(stem.as_str())))
 }
 
 /// Candidate wrong answers from the deck's other cards: those of the same
@@ -410,6 +436,7 @@ mod tests {
 
     #[test]
     fn a_practice_that_names_its_skill_is_caught() {
+        use crate::text::names_skill as names;
         assert!(names(
             "To build communication skills, role-play",
             "Communication"

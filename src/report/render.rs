@@ -33,47 +33,134 @@ fn exam(f: &Figures) -> String {
         .map_or_else(|| "-".to_string(), |e| format!("{}%", e.percent))
 }
 
-const HEADER: [&str; 15] = [
-    "area",
-    "new",
-    "learning",
-    "young",
-    "mature",
-    "retired",
-    "reviews",
-    "retention",
-    "",
-    "young",
-    "mature",
-    "ease",
-    "lapses",
-    "due 7d",
-    "due 30d",
+/// One column of the text table: its header, how it lines up, whether a
+/// narrow terminal shows it, and its cell.
+struct Column {
+    header: &'static str,
+    align: Align,
+    narrow: bool,
+    cell: fn(&Figures) -> String,
+}
+
+/// The text table's columns, in order. A terminal too narrow for all of
+/// them shows those marked `narrow` (`--wide` shows every one); through a
+/// pipe every column is written.
+const COLUMNS: [Column; 16] = [
+    Column {
+        header: "area",
+        align: Align::Left,
+        narrow: true,
+        cell: |f| f.name.clone(),
+    },
+    Column {
+        header: "new",
+        align: Align::Right,
+        narrow: false,
+        cell: |f| f.cards.new.to_string(),
+    },
+    Column {
+        header: "learning",
+        align: Align::Right,
+        narrow: false,
+        cell: |f| f.cards.learning.to_string(),
+    },
+    Column {
+        header: "young",
+        align: Align::Right,
+        narrow: false,
+        cell: |f| f.cards.young.to_string(),
+    },
+    Column {
+        header: "mature",
+        align: Align::Right,
+        narrow: false,
+        cell: |f| f.cards.mature.to_string(),
+    },
+    Column {
+        header: "retired",
+        align: Align::Right,
+        narrow: false,
+        cell: |f| f.cards.retired.to_string(),
+    },
+    Column {
+        header: "reviews",
+        align: Align::Right,
+        narrow: true,
+        cell: |f| f.reviews.reviews.to_string(),
+    },
+    Column {
+        header: "retention",
+        align: Align::Right,
+        narrow: true,
+        cell: |f| percent(&f.reviews),
+    },
+    Column {
+        header: "",
+        align: Align::Left,
+        narrow: true,
+        cell: |f| bar(&f.reviews),
+    },
+    Column {
+        header: "young",
+        align: Align::Right,
+        narrow: false,
+        cell: |f| percent(&f.young),
+    },
+    Column {
+        header: "mature",
+        align: Align::Right,
+        narrow: false,
+        cell: |f| percent(&f.mature),
+    },
+    Column {
+        header: "ease",
+        align: Align::Right,
+        narrow: false,
+        cell: |f| or_dash(f.average_ease.map(|e| format!("{e:.2}"))),
+    },
+    Column {
+        header: "lapses",
+        align: Align::Right,
+        narrow: true,
+        cell: |f| f.lapses.to_string(),
+    },
+    Column {
+        header: "due 7d",
+        align: Align::Right,
+        narrow: true,
+        cell: |f| f.due_7.to_string(),
+    },
+    Column {
+        header: "due 30d",
+        align: Align::Right,
+        narrow: false,
+        cell: |f| f.due_30.to_string(),
+    },
+    Column {
+        header: "exam",
+        align: Align::Right,
+        narrow: true,
+        cell: exam,
+    },
 ];
 
-fn row(f: &Figures) -> Vec<String> {
-    vec![
-        f.name.clone(),
-        f.cards.new.to_string(),
-        f.cards.learning.to_string(),
-        f.cards.young.to_string(),
-        f.cards.mature.to_string(),
-        f.cards.retired.to_string(),
-        f.reviews.reviews.to_string(),
-        percent(&f.reviews),
-        bar(&f.reviews),
-        percent(&f.young),
-        percent(&f.mature),
-        or_dash(f.average_ease.map(|e| format!("{e:.2}"))),
-        f.lapses.to_string(),
-        f.due_7.to_string(),
-        f.due_30.to_string(),
-        exam(f),
-    ]
+/// How wide the text report may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    /// Every column, however wide (a pipe, or `--wide`).
+    All,
+    /// A terminal this many columns wide: the columns that matter most,
+    /// with area names cut to fit.
+    Terminal(usize),
 }
 
 /// The report as text for a terminal: no colour, only characters.
 pub fn text(report: &Report) -> String {
+    text_in(report, Width::All)
+}
+
+/// The report as text no wider than `width` allows.
+pub fn text_in(report: &Report, width: Width) -> String {
     let mut out = format!(
         "Retention from {} to {} ({}){}\n",
         report.since,
@@ -86,28 +173,20 @@ pub fn text(report: &Report) -> String {
     );
     for section in report.users.iter().chain(report.class.as_ref()) {
         out.push('\n');
-        out.push_str(&section_text(section));
+        out.push_str(&section_text(section, width));
     }
     out
 }
 
-fn section_text(s: &Section) -> String {
+fn section_text(s: &Section, width: Width) -> String {
     let title = if s.user == "class" {
         "The class, every learner together".to_string()
     } else {
         s.user.clone()
     };
     let mut out = format!("{title}\n");
-    let mut header = HEADER.to_vec();
-    header.push("exam");
-    let align = Align::columns("lrrrrrrrlrrrrrrr");
-    let rows: Vec<Vec<String>> = s
-        .areas
-        .iter()
-        .chain(std::iter::once(&s.total))
-        .map(row)
-        .collect();
-    out.push_str(&table(&header, &align, &rows));
+    let figures: Vec<&Figures> = s.areas.iter().chain(std::iter::once(&s.total)).collect();
+    out.push_str(&figures_table(&figures, width));
     out.push_str("\nWeekly retention (scheduled reviews)\n");
     let weeks: Vec<Vec<String>> = s
         .weekly
@@ -248,4 +327,52 @@ pub fn csv(report: &Report) -> Result<String, csv::Error> {
         .into_inner()
         .map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The figures of a section as a table: every column, or those that
+/// matter most with area names cut so the table fits the terminal.
+fn figures_table(figures: &[&Figures], width: Width) -> String {
+    let all = |columns: &[&Column], name_max: usize| {
+        let header: Vec<&str> = columns.iter().map(|c| c.header).collect();
+        let align: Vec<Align> = columns.iter().map(|c| c.align).collect();
+        let rows: Vec<Vec<String>> = figures
+            .iter()
+            .map(|f| {
+                columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        let cell = (c.cell)(f);
+                        if i == 0 {
+                            first_line(&cell, name_max)
+                        } else {
+                            cell
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        table(&header, &align, &rows)
+    };
+    let every: Vec<&Column> = COLUMNS.iter().collect();
+    let Width::Terminal(max) = width else {
+        return all(&every, usize::MAX);
+    };
+    let wide = all(&every, usize::MAX);
+    if widest(&wide) <= max {
+        return wide;
+    }
+    let narrow: Vec<&Column> = COLUMNS.iter().filter(|c| c.narrow).collect();
+    let full = all(&narrow, usize::MAX);
+    let over = widest(&full).saturating_sub(max);
+    let longest = figures
+        .iter()
+        .map(|f| f.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    all(&narrow, longest.saturating_sub(over).max(12))
+}
+
+fn widest(table: &str) -> usize {
+    table.lines().map(|l| l.chars().count()).max().unwrap_or(0)
 }

@@ -236,11 +236,11 @@ pub(super) fn install(
         ..InstallReport::default()
     };
     let id = &deck.info.id;
-    let previous: Option<(String, u32, Option<String>)> = tx
+    let previous: Option<(String, u32, Option<String>, String)> = tx
         .query_row(
-            "SELECT title, version, description FROM decks WHERE id = ?1",
+            "SELECT title, version, description, new_cards FROM decks WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
     report.previous = previous.as_ref().map(|p| p.1);
@@ -248,12 +248,13 @@ pub(super) fn install(
         deck.info.title.clone(),
         deck.info.version,
         deck.info.description.clone(),
+        deck.info.new_cards.name().to_string(),
     );
     if previous.is_none() {
         tx.execute(
-            "INSERT INTO decks (id, title, version, description, installed_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-            params![id, info.0, info.1, info.2, now],
+            "INSERT INTO decks (id, title, version, description, new_cards, installed_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            params![id, info.0, info.1, info.2, info.3, now],
         )?;
     } else if previous.as_ref() != Some(&info) {
         report.details_changed = true;
@@ -264,9 +265,10 @@ pub(super) fn install(
     update_cards(tx, deck, now, &mut report)?;
     if report.previous.is_some() && report.changed_anything() {
         tx.execute(
-            "UPDATE decks SET title = ?2, version = ?3, description = ?4, updated_at = ?5
+            "UPDATE decks SET title = ?2, version = ?3, description = ?4, new_cards = ?5,
+                updated_at = ?6
              WHERE id = ?1",
-            params![id, info.0, info.1, info.2, now],
+            params![id, info.0, info.1, info.2, info.3, now],
         )?;
     }
     Ok(report)

@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_exams.sql"),
     include_str!("migrations/0004_report_index.sql"),
     include_str!("migrations/0005_review_ids.sql"),
+    include_str!("migrations/0006_new_cards.sql"),
 ];
 
 /// The schema version this build writes.

@@ -7,17 +7,24 @@ use rusqlite::params;
 
 use super::reviews::{CardKey, STATE_COLUMNS, state_at};
 use super::{Store, StoreError, timestamp};
-use crate::deck::Card;
+use crate::deck::{Card, NewCards};
 use crate::sched::{Quality, State, StudyDay};
 
-/// An active card with its area and the user's state of it.
+/// An active card with its area and the user's state of it: what a
+/// session plans with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StudyCard {
     pub key: CardKey,
     pub card: Card,
     pub area_name: String,
+    /// The user's state of the card before this session.
     pub state: State,
+    /// Where the card stands in its deck file, for new-card order.
     pub position: usize,
+    /// Where its area stands in the deck's list of areas.
+    pub area_position: usize,
+    /// How its deck introduces new cards.
+    pub new_cards: NewCards,
 }
 
 /// What a user has done on one study day, against the daily limits.
@@ -35,8 +42,9 @@ impl Store {
     pub fn study_cards(&self, user: i64, deck: Option<&str>) -> Result<Vec<StudyCard>, StoreError> {
         let err = self.err();
         let sql = format!(
-            "SELECT c.deck_id, c.id, c.content, c.position, a.name, s.{}
+            "SELECT c.deck_id, c.id, c.content, c.position, a.name, s.{}, a.position, d.new_cards
              FROM cards c
+             JOIN decks d ON d.id = c.deck_id
              JOIN areas a ON a.deck_id = c.deck_id AND a.id = c.area_id
              LEFT JOIN card_state s ON s.user_id = ?1 AND s.deck_id = c.deck_id AND s.card_id = c.id
              WHERE c.retired_at IS NULL AND (?2 IS NULL OR c.deck_id = ?2)
@@ -55,6 +63,8 @@ impl Store {
                 None => State::NEW,
             };
             let position: i64 = r.get(3).map_err(&err)?;
+            let area_position: i64 = r.get(10).map_err(&err)?;
+            let new_cards: String = r.get(11).map_err(&err)?;
             cards.push(StudyCard {
                 key: CardKey {
                     deck: r.get(0).map_err(&err)?,
@@ -64,6 +74,8 @@ impl Store {
                 area_name: r.get(4).map_err(&err)?,
                 state,
                 position: usize::try_from(position).unwrap_or(0),
+                area_position: usize::try_from(area_position).unwrap_or(0),
+                new_cards: NewCards::from_name(&new_cards).unwrap_or_default(),
             });
         }
         Ok(cards)
@@ -88,6 +100,26 @@ impl Store {
                 },
             )
             .map_err(self.err())
+    }
+
+    /// The cards a user answered in a drill or quiz on `day`.
+    pub fn answered_on(&self, user: i64, day: StudyDay) -> Result<Vec<CardKey>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT deck_id, card_id FROM reviews
+                 WHERE user_id = ?1 AND study_day = ?2 AND mode IN ('drill', 'quiz')",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![user, day.to_string()], |r| {
+                Ok(CardKey {
+                    deck: r.get(0)?,
+                    card: r.get(1)?,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<Result<_, _>>().map_err(self.err())
     }
 
     /// The cards a user still owes an SM-2 repeat on `day`: those whose

@@ -1,6 +1,7 @@
-//! Two ways in: on a terminal, single keypresses in raw mode with colour
-//! and a screen cleared for each card; from a pipe, one line per answer
-//! and plain text, so scripts and tests drive the same prompts.
+//! Two ways in: on a terminal, single keypresses in raw mode with colour,
+//! a screen cleared for each card and text wrapped at word boundaries to
+//! the window (re-flowed when it is resized); from a pipe, one line per
+//! answer and plain text, so scripts and tests drive the same prompts.
 
 use std::io::{BufRead, BufReader, IsTerminal, Stdin, Stdout, Write};
 
@@ -24,6 +25,13 @@ pub struct Terminal {
     input: Input,
     colour: bool,
     ticker: Option<Ticker>,
+    /// What the screen shows since it was last cleared, to draw again at
+    /// a new width.
+    screen: Vec<(String, Style)>,
+    /// The line being typed at an `ask_line` prompt, if one is open.
+    typing: Option<(String, String)>,
+    /// What `?` explains at a key prompt.
+    keys_help: String,
 }
 
 /// A line kept up to date at the top of the screen while a prompt waits
@@ -37,13 +45,17 @@ enum Input {
     Lines(BufReader<Stdin>),
 }
 
+/// The keys every prompt takes, shown after its own on a terminal.
+const STOP_AND_HELP: &str = "q stop · ? keys";
+
 impl Terminal {
     /// Keys and colour when both ends are a terminal (colour unless
-    /// `NO_COLOR` is set), else lines and plain text.
+    /// `NO_COLOR` is set or `TERM` is `dumb`), else lines and plain text.
     pub fn open() -> std::io::Result<Terminal> {
         let out = std::io::stdout();
         let interactive = std::io::stdin().is_terminal() && out.is_terminal();
-        let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+            || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
         let input = if interactive {
             terminal::enable_raw_mode()?;
             restore_on_signals();
@@ -56,7 +68,16 @@ impl Terminal {
             input,
             colour: interactive && !no_colour,
             ticker: None,
+            screen: Vec::new(),
+            typing: None,
+            keys_help: String::new(),
         })
+    }
+
+    /// What `?` shows at a key prompt: every key of the session, a line
+    /// each.
+    pub fn set_keys_help(&mut self, help: &str) {
+        self.keys_help = help.to_string();
     }
 
     /// Keeps the first line of the screen up to date while waiting for a
@@ -67,15 +88,22 @@ impl Terminal {
         self.ticker = ticker;
     }
 
-    /// The next key, redrawing the ticker's line each second meanwhile.
+    /// The next key, redrawing the ticker's line meanwhile and the whole
+    /// screen when the window changes size.
     fn key(&mut self) -> std::io::Result<Key> {
-        let Some(ticker) = &self.ticker else {
-            return read_key();
-        };
         loop {
-            if crossterm::event::poll(std::time::Duration::from_millis(500))? {
-                return read_key();
+            let wait = if self.ticker.is_some() { 500 } else { 60_000 };
+            if crossterm::event::poll(std::time::Duration::from_millis(wait))? {
+                match read_event()? {
+                    Some(Key::Resize) => self.redraw()?,
+                    Some(key) => return Ok(key),
+                    None => {}
+                }
+                continue;
             }
+            let Some(ticker) = &self.ticker else {
+                continue;
+            };
             let (text, up) = ticker();
             let text = self.styled(&text, Style::Dim);
             execute!(
@@ -92,6 +120,25 @@ impl Terminal {
         }
     }
 
+    /// Clears the screen and draws what it showed again, wrapped to the
+    /// window's width now.
+    fn redraw(&mut self) -> std::io::Result<()> {
+        execute!(
+            self.out,
+            terminal::Clear(terminal::ClearType::All),
+            cursor::MoveTo(0, 0)
+        )?;
+        let screen = std::mem::take(&mut self.screen);
+        for (text, style) in &screen {
+            self.write_lines(text, *style)?;
+        }
+        self.screen = screen;
+        if let Some((prompt, line)) = &self.typing {
+            write!(self.out, "{prompt}{line}")?;
+        }
+        self.out.flush()
+    }
+
     /// The next keypress as an answer: a character, or "" for Enter;
     /// `None` when the learner is done (or time is up).
     fn answer_key(&mut self) -> std::io::Result<Option<String>> {
@@ -100,7 +147,7 @@ impl Terminal {
                 Key::Quit => None,
                 Key::Enter => Some(String::new()),
                 Key::Char(c) => Some(c.to_string()),
-                Key::Backspace => continue,
+                Key::Backspace | Key::Resize => continue,
             });
         }
     }
@@ -113,8 +160,10 @@ impl Terminal {
             return Ok(false);
         }
         while crossterm::event::poll(std::time::Duration::ZERO)? {
-            if let Key::Quit = read_key()? {
-                return Ok(true);
+            match read_event()? {
+                Some(Key::Quit) => return Ok(true),
+                Some(Key::Resize) => self.redraw()?,
+                _ => {}
             }
         }
         Ok(false)
@@ -128,6 +177,7 @@ impl Terminal {
     /// A fresh screen for the next card (on a terminal), so it never
     /// scrolls a wall of text; a blank line between cards otherwise.
     pub fn clear(&mut self) -> std::io::Result<()> {
+        self.screen.clear();
         match self.input {
             Input::Keys => execute!(
                 self.out,
@@ -145,14 +195,33 @@ impl Terminal {
     }
 
     /// Writes lines of text in `style` (plain without colour), shown, not
-    /// obeyed, as [`Terminal::say`] does.
+    /// obeyed, as [`Terminal::say`] does; on a terminal, wrapped at word
+    /// boundaries to the window's width.
     pub fn say_styled(&mut self, text: &str, style: Style) -> std::io::Result<()> {
-        let eol = if self.interactive() { "\r\n" } else { "\n" };
-        for line in crate::text::clean(text).lines() {
-            let line = self.styled(line, style);
-            write!(self.out, "{line}{eol}")?;
+        if self.interactive() {
+            self.screen.push((text.to_string(), style));
         }
+        self.write_lines(text, style)?;
         self.out.flush()
+    }
+
+    fn write_lines(&mut self, text: &str, style: Style) -> std::io::Result<()> {
+        let text = crate::text::clean(text);
+        if !self.interactive() {
+            for line in text.lines() {
+                let line = self.styled(line, style);
+                writeln!(self.out, "{line}")?;
+            }
+            return Ok(());
+        }
+        let width = terminal::size().map_or(80, |(w, _)| usize::from(w).max(10));
+        for line in text.lines() {
+            for piece in crate::text::wrap(line, width) {
+                let piece = self.styled(&piece, style);
+                write!(self.out, "{piece}\r\n")?;
+            }
+        }
+        Ok(())
     }
 
     /// Clean `text` in `style`, or as it is without colour.
@@ -163,7 +232,7 @@ impl Terminal {
             return text.into_owned();
         }
         match style {
-            Style::Plain => text.to_string(),
+            Style::Plain => text.into_owned(),
             Style::Bold => text.bold().to_string(),
             Style::Dim => text.dim().to_string(),
             Style::Good => text.green().bold().to_string(),
@@ -174,14 +243,20 @@ impl Terminal {
 
     /// Shows `help` and waits for an answer that `accept` takes: one key
     /// on a terminal (Enter is ""), one line (trimmed) from a pipe. A wrong
-    /// key asks again. `None`: the input ended (end of file, Ctrl-C,
-    /// Ctrl-D or Esc).
+    /// key asks again; `?` lists every key; `q` (where it is no answer),
+    /// Esc, Ctrl-C, Ctrl-D or the end of the input stop (`None`). On a
+    /// terminal the prompt says so.
     pub fn ask(
         &mut self,
         help: &str,
         accept: impl Fn(&str) -> bool,
     ) -> std::io::Result<Option<String>> {
-        self.say_styled(help, Style::Dim)?;
+        let shown = if self.interactive() {
+            format!("{help} · {STOP_AND_HELP}")
+        } else {
+            help.to_string()
+        };
+        self.say_styled(&shown, Style::Dim)?;
         loop {
             let answer = match &mut self.input {
                 Input::Keys => self.answer_key()?,
@@ -193,7 +268,22 @@ impl Terminal {
             if accept(&answer) {
                 return Ok(Some(answer));
             }
-            self.say_styled(&format!("? {help}"), Style::Warn)?;
+            if answer.eq_ignore_ascii_case("q") {
+                return Ok(None);
+            }
+            if answer == "?" || answer.eq_ignore_ascii_case("h") {
+                let keys = if self.keys_help.is_empty() {
+                    format!("Keys: {help}")
+                } else {
+                    self.keys_help.clone()
+                };
+                let all =
+                    format!("{keys}\nq or Esc: stop (every answer so far is kept) · ?: these keys");
+                self.say_styled(&all, Style::Plain)?;
+                self.say_styled(&shown, Style::Dim)?;
+                continue;
+            }
+            self.say_styled(&format!("? {shown}"), Style::Warn)?;
         }
     }
 
@@ -201,18 +291,22 @@ impl Terminal {
     /// raw mode (Backspace edits; Esc, Ctrl-C and Ctrl-D end the input as at
     /// any other prompt).
     pub fn ask_line(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
-        let prompt = self.styled(prompt, Style::Dim);
+        let styled = self.styled(prompt, Style::Dim);
         match &mut self.input {
             Input::Keys => {
-                write!(self.out, "{prompt} ")?;
+                // The answer is typed on a line of its own, so a narrow
+                // window never splits a word of the prompt.
+                self.say_styled(prompt, Style::Dim)?;
+                write!(self.out, "> ")?;
                 self.out.flush()?;
                 let mut line = String::new();
-                loop {
+                self.typing = Some(("> ".to_string(), String::new()));
+                let answer = loop {
                     match self.key()? {
-                        Key::Quit => return Ok(None),
+                        Key::Quit => break None,
                         Key::Enter => {
                             write!(self.out, "\r\n")?;
-                            return Ok(Some(line.trim().to_string()));
+                            break Some(line.trim().to_string());
                         }
                         Key::Backspace => {
                             if line.pop().is_some() {
@@ -223,12 +317,19 @@ impl Terminal {
                             line.push(c);
                             write!(self.out, "{c}")?;
                         }
+                        Key::Resize => {}
                     }
+                    self.typing = Some(("> ".to_string(), line.clone()));
                     self.out.flush()?;
+                };
+                self.typing = None;
+                if let Some(answer) = &answer {
+                    self.screen.push((format!("> {answer}"), Style::Plain));
                 }
+                Ok(answer)
             }
             Input::Lines(stdin) => {
-                writeln!(self.out, "{prompt}")?;
+                writeln!(self.out, "{styled}")?;
                 read_line(stdin)
             }
         }
@@ -275,34 +376,37 @@ fn read_line(stdin: &mut BufReader<Stdin>) -> std::io::Result<Option<String>> {
     }
 }
 
-/// A keypress that means something at a prompt.
+/// A keypress (or a change of size) that means something at a prompt.
 enum Key {
     Char(char),
     Enter,
     Backspace,
     /// Esc, Ctrl-C or Ctrl-D: the learner is done.
     Quit,
+    /// The window changed size: the screen is drawn again.
+    Resize,
 }
 
-fn read_key() -> std::io::Result<Key> {
-    loop {
-        let Event::Key(KeyEvent {
+/// The next event, if it is one a prompt cares about.
+fn read_event() -> std::io::Result<Option<Key>> {
+    Ok(match crossterm::event::read()? {
+        Event::Key(KeyEvent {
             code,
             modifiers,
             kind: KeyEventKind::Press,
             ..
-        }) = crossterm::event::read()?
-        else {
-            continue;
-        };
-        let ctrl = modifiers.contains(KeyModifiers::CONTROL);
-        return Ok(match code {
-            KeyCode::Char('c' | 'd') if ctrl => Key::Quit,
-            KeyCode::Esc => Key::Quit,
-            KeyCode::Enter => Key::Enter,
-            KeyCode::Backspace => Key::Backspace,
-            KeyCode::Char(c) => Key::Char(c),
-            _ => continue,
-        });
-    }
+        }) => {
+            let ctrl = modifiers.contains(KeyModifiers::CONTROL);
+            match code {
+                KeyCode::Char('c' | 'd') if ctrl => Some(Key::Quit),
+                KeyCode::Esc => Some(Key::Quit),
+                KeyCode::Enter => Some(Key::Enter),
+                KeyCode::Backspace => Some(Key::Backspace),
+                KeyCode::Char(c) => Some(Key::Char(c)),
+                _ => None,
+            }
+        }
+        Event::Resize(..) => Some(Key::Resize),
+        _ => None,
+    })
 }

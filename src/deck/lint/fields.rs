@@ -140,6 +140,25 @@ impl<'n> Fields<'n> {
         }
     }
 
+    /// The order of new cards: `in-order` (the default) or `interleaved`.
+    pub fn new_cards(&self, ck: &mut Checker<'_>, key: &str) -> crate::deck::NewCards {
+        use crate::deck::NewCards;
+        let Some(name) = self.optional_string(ck, key) else {
+            return NewCards::default();
+        };
+        NewCards::from_name(&name).unwrap_or_else(|| {
+            if let Some(node) = self.get(key) {
+                let message = format!(
+                    "`{key}` must be {}, found {}",
+                    NewCards::NAMES.join(" or "),
+                    shown(&name)
+                );
+                ck.error(&node.span, message);
+            }
+            NewCards::default()
+        })
+    }
+
     /// A required boolean.
     pub fn boolean(&self, ck: &mut Checker<'_>, key: &str) -> bool {
         let Some(node) = self.get(key) else {

@@ -8,6 +8,7 @@
 
 mod card;
 pub(crate) mod fields;
+mod teaching;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -128,6 +129,8 @@ impl Checker<'_> {
         let known: HashSet<&str> = areas.iter().map(|a| a.id.as_str()).collect();
         let card_nodes = top.get("cards").map_or(&[][..], |n| self.items(n, "cards"));
         let cards = card::cards(self, card_nodes, &known);
+        let names: Vec<&str> = areas.iter().map(|a| a.name.as_str()).collect();
+        teaching::warnings(self, &cards, card_nodes, &names);
         let used: HashSet<&str> = cards.iter().map(|c| c.area.as_str()).collect();
         for (area, node) in areas.iter().zip(area_nodes) {
             if !area.id.is_empty() && !used.contains(area.id.as_str()) {
@@ -146,7 +149,8 @@ impl Checker<'_> {
 
     fn info(&mut self, node: &Node<'_>) -> DeckInfo {
         let required = ["id", "title", "version"];
-        let Some(f) = Fields::new(self, node, "[deck]", &required, &["description"]) else {
+        let optional = ["description", "new_cards"];
+        let Some(f) = Fields::new(self, node, "[deck]", &required, &optional) else {
             return DeckInfo::default();
         };
         DeckInfo {
@@ -154,6 +158,7 @@ impl Checker<'_> {
             title: f.string(self, "title"),
             version: f.version(self, "version"),
             description: f.optional_string(self, "description"),
+            new_cards: f.new_cards(self, "new_cards"),
         }
     }
 
