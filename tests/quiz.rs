@@ -241,16 +241,19 @@ fn a_complete_exam_reports_by_area_and_never_reschedules() {
         &"t\n".repeat(6),
     );
     let lines: Vec<&str> = out.lines().collect();
-    let start = lines.iter().position(|l| l.starts_with("Score: ")).unwrap();
+    // What was missed, the areas weakest first, and the verdict last.
     assert_eq!(
-        lines[start],
-        "Score: 2/6 (33%) · PASS (pass mark 30%) · 0 min"
+        lines.last().copied(),
+        Some("Score: 2/6 (33%) · PASS (pass mark 30%) · 0 min")
     );
-    assert_eq!(lines[start + 2], "area (weakest first)  right  score");
-    assert_eq!(lines[start + 3], "Area b                  0/2     0%");
-    assert_eq!(lines[start + 4], "Area c                  0/2     0%");
-    assert_eq!(lines[start + 5], "Area a                  2/2   100%");
-    assert_eq!(lines[start + 7], "Missed:");
+    let start = lines
+        .iter()
+        .position(|l| *l == "area (weakest first)  right  score")
+        .unwrap();
+    assert_eq!(lines[start + 1], "Area b                  0/2     0%");
+    assert_eq!(lines[start + 2], "Area c                  0/2     0%");
+    assert_eq!(lines[start + 3], "Area a                  2/2   100%");
+    assert!(lines[..start].contains(&"Missed:"));
     assert_eq!(
         lines
             .iter()
@@ -278,7 +281,7 @@ fn a_complete_exam_reports_by_area_and_never_reschedules() {
         history.contains("1  2026-03-02  mock    2/6    33%  pass    0 min"),
         "{history}"
     );
-    assert!(history.contains("Area b  0%"), "{history}");
+    assert!(history.contains("Area b  0% (0/2)"), "{history}");
 }
 
 #[test]
@@ -407,4 +410,56 @@ fn a_judged_drill_answer_is_kept_when_the_input_ends_at_the_grade() {
     let user = store.user("tester").unwrap().unwrap();
     let log = store.history(user.id).unwrap();
     assert_eq!((log.len(), log[0].quality), (1, 4));
+}
+
+#[test]
+fn the_exam_verdict_is_the_last_thing_printed() {
+    let env = Env::new();
+    env.recall(["status"]).assert().success();
+    // Every answer "a" or "t" or a word: some right, some missed.
+    let out = run(
+        &env,
+        &["exam", "--questions", "12", "--seed", "4"],
+        &"a\nt\nword\n\n".repeat(12),
+    );
+    let lines: Vec<&str> = out.trim_end().lines().collect();
+    let last = lines.last().unwrap();
+    assert!(last.starts_with("Score: "), "{out}");
+    assert!(last.contains(" · PASS (pass mark 70%)") || last.contains(" · FAIL (pass mark 70%)"));
+    let missed = lines
+        .iter()
+        .position(|l| *l == "Missed:")
+        .expect("some missed");
+    let areas = lines
+        .iter()
+        .position(|l| l.starts_with("area (weakest first)"))
+        .unwrap();
+    assert!(
+        missed < areas && areas < lines.len() - 1,
+        "misses, then areas, then the verdict"
+    );
+}
+
+#[test]
+fn an_exam_on_a_small_deck_says_it_asks_fewer() {
+    let env = Env::new();
+    std::fs::write(
+        env.dir().join("tiny.toml"),
+        "[deck]\nid = \"tiny\"\ntitle = \"Tiny\"\nversion = 1\n\n[[areas]]\nid = \"a\"\nname = \"A\"\n\n\
+         [[cards]]\nid = \"t1\"\narea = \"a\"\nkind = \"truefalse\"\nstatement = \"One\"\nanswer = true\n\n\
+         [[cards]]\nid = \"t2\"\narea = \"a\"\nkind = \"truefalse\"\nstatement = \"Two\"\nanswer = false\n",
+    )
+    .unwrap();
+    env.recall(["deck", "add", "tiny.toml"]).assert().success();
+    let out = run(
+        &env,
+        &["exam", "--deck", "tiny", "--questions", "10"],
+        "t\nf\n",
+    );
+    assert!(
+        out.contains(
+            "Only 2 questions of the 10 asked for: the deck has no more cards to ask about."
+        ),
+        "{out}"
+    );
 }

@@ -165,3 +165,178 @@ fn every_faq_question_has_a_card() {
         );
     }
 }
+
+// The deck as teaching material: rules a card-by-card review found broken.
+
+#[test]
+fn no_which_skill_question_names_its_answer() {
+    let deck = deck::shipped().unwrap();
+    let names: Vec<&str> = deck.areas.iter().map(|a| a.name.as_str()).collect();
+    for card in &deck.cards {
+        if let Content::Choice {
+            question, answer, ..
+        } = &card.content
+        {
+            for a in answer.iter().filter(|a| names.contains(&a.as_str())) {
+                assert!(
+                    !recall::text::names_skill(question, a),
+                    "{}: the question names its answer {a:?}",
+                    card.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn true_and_false_are_balanced() {
+    let deck = deck::shipped().unwrap();
+    let answers: Vec<bool> = deck
+        .cards
+        .iter()
+        .filter_map(|c| match c.content {
+            Content::TrueFalse { answer, .. } => Some(answer),
+            _ => None,
+        })
+        .collect();
+    assert!(answers.len() >= 8, "{} true/false cards", answers.len());
+    let trues = answers.iter().filter(|a| **a).count();
+    let share = trues * 100 / answers.len();
+    assert!(
+        (35..=65).contains(&share),
+        "{trues} of {} true",
+        answers.len()
+    );
+    // No word predicts the answer: the marks of a made-up falsehood.
+    for card in &deck.cards {
+        if let Content::TrueFalse { statement, .. } = &card.content {
+            for giveaway in [" only ", "optional", " stable", "shrinking"] {
+                assert!(
+                    !statement.to_lowercase().contains(giveaway),
+                    "{}: {giveaway:?}",
+                    card.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_area_has_an_exam_weight_and_overview_the_least() {
+    let deck = deck::shipped().unwrap();
+    for area in &deck.areas {
+        assert!(area.weight.is_some(), "{} has no weight", area.id);
+    }
+    let overview = deck.area("overview").and_then(|a| a.weight).unwrap();
+    for area in deck.areas.iter().filter(|a| a.id != "overview") {
+        assert!(area.weight.unwrap() > overview, "{}", area.id);
+    }
+    let in_overview = deck.cards.iter().filter(|c| c.area == "overview").count();
+    assert!(in_overview <= 8, "{in_overview} overview cards");
+}
+
+#[test]
+fn no_two_cards_ask_the_same() {
+    let deck = deck::shipped().unwrap();
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for card in &deck.cards {
+        let prompt = recall::text::normalize(&card.content.prompt());
+        if let Some(first) = seen.insert(prompt, &card.id) {
+            panic!("{} asks what {first} asks", card.id);
+        }
+    }
+}
+
+#[test]
+fn the_answers_a_knowledgeable_learner_types_are_right() {
+    use recall::quiz::{Match, judge_typed};
+    let deck = deck::shipped().unwrap();
+    let card = |id: &str| {
+        deck.cards
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("no card {id}"))
+    };
+    let typed = |id: &str, given: &str| match &card(id).content {
+        Content::Typed { answer, accept, .. } => judge_typed(given, answer, accept),
+        _ => panic!("{id} is not typed"),
+    };
+    let gap = |id: &str, number: u32, given: &str| match &card(id).content {
+        Content::Cloze { text, accept } => {
+            let segments = deck::cloze::parse(text).unwrap();
+            let (_, answer) = deck::cloze::gaps(&segments)
+                .into_iter()
+                .find(|(n, _)| *n == number)
+                .unwrap();
+            let alternatives = accept
+                .get(&format!("c{number}"))
+                .cloned()
+                .unwrap_or_default();
+            judge_typed(given, answer, &alternatives)
+        }
+        _ => panic!("{id} is not a cloze"),
+    };
+    for given in [
+        "peers",
+        "mentors",
+        "peers or mentors",
+        "mentors, peers",
+        "peers/mentors",
+    ] {
+        assert_eq!(
+            typed("communication-practice-peer-feedback", given),
+            Match::Exact,
+            "{given}"
+        );
+    }
+    for given in [
+        "legal, ethical",
+        "ethical and legal",
+        "legal & ethical",
+        "legal/ethical",
+    ] {
+        assert_eq!(
+            typed("advocacy-practice-training", given),
+            Match::Exact,
+            "{given}"
+        );
+    }
+    for given in [
+        "electronic health records",
+        "EHRs",
+        "electronic health records (EHRs)",
+    ] {
+        assert_eq!(gap("technology-what", 1, given), Match::Exact, "{given}");
+    }
+    for given in ["role-play exercises", "role-playing exercises", "role play"] {
+        assert_eq!(
+            typed("communication-practice-role-play", given),
+            Match::Exact,
+            "{given}"
+        );
+    }
+    // What the article makes wrong stays wrong.
+    assert_eq!(
+        gap("technology-what", 1, "electronic medical records"),
+        Match::Wrong
+    );
+    assert_eq!(typed("advocacy-practice-training", "ethical"), Match::Wrong);
+}
+
+#[test]
+fn every_cloze_gap_that_can_be_typed_has_a_short_answer_or_alternatives() {
+    let deck = deck::shipped().unwrap();
+    for card in &deck.cards {
+        if let Content::Cloze { text, accept } = &card.content {
+            let segments = deck::cloze::parse(text).unwrap();
+            for (n, answer) in deck::cloze::gaps(&segments) {
+                let words = answer.split_whitespace().count();
+                assert!(
+                    words <= deck::TYPED_WORDS || accept.contains_key(&format!("c{n}")),
+                    "{}: c{n} has {words} words and no alternatives",
+                    card.id
+                );
+            }
+        }
+    }
+}

@@ -1,5 +1,7 @@
-//! The report as one self-contained HTML page: no script, no network,
-//! charts drawn as inline SVG. Every text from a deck or a user is escaped.
+//! The report as one self-contained HTML page: no network, charts drawn as
+//! inline SVG, and one small inline script that lets the class heat map be
+//! sorted by a column (the page reads the same without it). Every text
+//! from a deck or a user is escaped.
 
 use std::fmt::Write;
 
@@ -28,7 +30,28 @@ table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}\
 th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:right}\
 th:first-child,td:first-child{text-align:left}tr.total td{font-weight:600}\
 figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}\
-svg text{font-size:11px;fill:#333}.muted{color:#777}";
+svg text{font-size:11px;fill:#333}.muted{color:#777}\
+table.heat td.heat{text-align:center;min-width:3.5rem}table.heat td.heat small{display:block;color:#555;font-size:.7rem}\
+table.heat th{cursor:pointer;font-weight:600;font-size:.8rem}table.heat th[aria-sort]{text-decoration:underline}\
+.scroll{overflow-x:auto}";
+
+/// Retention an area should reach: bars below it are coloured to stand
+/// out, and the chart draws it as a line.
+pub const TARGET: f64 = 0.85;
+
+/// The fewest scheduled reviews behind a heat-map figure worth colouring:
+/// with fewer, the cell shows the count and no colour.
+pub const FEWEST_REVIEWS: usize = 5;
+
+/// Sorts the heat map by the column clicked (again: the other way).
+const SORT: &str = "document.querySelectorAll('table.heat th').forEach(function(th,i){\
+th.addEventListener('click',function(){var t=th.closest('table'),b=t.tBodies[0],\
+up=th.getAttribute('aria-sort')!=='ascending';t.querySelectorAll('th').forEach(function(h){\
+h.removeAttribute('aria-sort')});th.setAttribute('aria-sort',up?'ascending':'descending');\
+Array.from(b.rows).sort(function(x,y){var a=x.cells[i].dataset.v,c=y.cells[i].dataset.v;\
+var p=parseFloat(a),q=parseFloat(c);var r=(isNaN(p)||isNaN(q))?(a||'').localeCompare(c||''):p-q;\
+if(isNaN(p)&&!isNaN(q))r=1;if(!isNaN(p)&&isNaN(q))r=-1;return up?r:-r})\
+.forEach(function(r){b.appendChild(r)})})});";
 
 /// The whole page.
 pub fn page(report: &Report) -> String {
@@ -67,11 +90,78 @@ pub fn page(report: &Report) -> String {
             due_chart(&s.forecast)
         );
     }
+    if report.class.is_some() && !report.users.is_empty() {
+        let _ = write!(
+            out,
+            "<h2>Who is weak where</h2>\n<p class=\"muted\">Retention per learner and area, with \
+             the scheduled reviews behind it; blank where fewer than {FEWEST_REVIEWS} reviews \
+             are too few to judge. Click a column to sort by it.</p>\n{}",
+            heat_map(&report.users)
+        );
+    }
     for s in report.users.iter().chain(report.class.as_ref()) {
         out.push_str(&section(s));
     }
+    if report.class.is_some() {
+        let _ = write!(out, "<script>{SORT}</script>");
+    }
     out.push_str("</body></html>\n");
     out
+}
+
+/// Learners by areas: each cell the learner's retention in the area,
+/// coloured from red to green, with the number of reviews behind it; no
+/// colour where there are too few to judge. Learners weakest overall
+/// first.
+pub fn heat_map(learners: &[Section]) -> String {
+    let Some(first) = learners.first() else {
+        return String::new();
+    };
+    let mut rows: Vec<&Section> = learners.iter().collect();
+    rows.sort_by(|a, b| {
+        let r = |s: &Section| s.total.reviews.retention.unwrap_or(f64::INFINITY);
+        r(a).total_cmp(&r(b)).then_with(|| a.user.cmp(&b.user))
+    });
+    let mut out = String::from(
+        "<div class=\"scroll\"><table class=\"heat\" id=\"heat-map\"><thead><tr><th scope=\"col\">learner</th>",
+    );
+    for area in first.areas.iter().chain(std::iter::once(&first.total)) {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(&area.name));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for s in rows {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\" data-v=\"{0}\">{0}</th>",
+            esc(&s.user)
+        );
+        for f in s.areas.iter().chain(std::iter::once(&s.total)) {
+            out.push_str(&heat_cell(f));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table></div>\n");
+    out
+}
+
+fn heat_cell(f: &Figures) -> String {
+    let n = f.reviews.reviews;
+    match f.reviews.retention {
+        Some(r) if n >= FEWEST_REVIEWS => {
+            // Red at 50% and below, through amber, to green at 100%.
+            let hue = ((r - 0.5).max(0.0) * 2.0 * 120.0).round();
+            format!(
+                "<td class=\"heat\" data-v=\"{r:.4}\" style=\"background:hsl({hue},70%,80%)\" \
+                 title=\"{} reviews\">{}<small>{n}</small></td>",
+                n,
+                percent(&f.reviews)
+            )
+        }
+        _ => format!(
+            "<td class=\"heat\" data-v=\"\" title=\"{n} reviews: too few to judge\">\
+             <span class=\"muted\">-</span><small>{n}</small></td>"
+        ),
+    }
 }
 
 fn section(s: &Section) -> String {
@@ -137,15 +227,23 @@ fn row(f: &Figures, class: &str) -> String {
     )
 }
 
-/// Horizontal bars, one per area, 0-100%.
+/// Horizontal bars, one per area, 0-100%, weakest first (areas with
+/// nothing to measure last), coloured against the target, which is drawn
+/// as a line.
 fn bar_chart(areas: &[Figures]) -> String {
     let (label_w, bar_w, row_h) = (260.0, 400.0, 22.0);
+    let mut areas: Vec<&Figures> = areas.iter().collect();
+    areas.sort_by(|a, b| {
+        let r = |f: &Figures| f.reviews.retention.unwrap_or(f64::INFINITY);
+        r(a).total_cmp(&r(b))
+    });
     #[allow(clippy::cast_precision_loss)]
-    let height = row_h * areas.len() as f64 + 10.0;
+    let height = row_h * areas.len() as f64 + 24.0;
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\" \
-         aria-label=\"retention by area\">",
-        label_w + bar_w + 60.0
+         aria-label=\"retention by area, weakest first, against a target of {:.0}%\">",
+        label_w + bar_w + 60.0,
+        TARGET * 100.0
     );
     for (i, f) in areas.iter().enumerate() {
         #[allow(clippy::cast_precision_loss)]
@@ -159,9 +257,17 @@ fn bar_chart(areas: &[Figures]) -> String {
             esc(&f.name)
         );
         if let Some(r) = f.reviews.retention {
+            // On target green; within ten points of it amber; below, red.
+            let fill = if r >= TARGET {
+                "#3a7"
+            } else if r >= TARGET - 0.10 {
+                "#d90"
+            } else {
+                "#c33"
+            };
             let _ = write!(
                 out,
-                "<rect x=\"{label_w}\" y=\"{y}\" width=\"{:.1}\" height=\"14\" fill=\"#3a7\"/>",
+                "<rect x=\"{label_w}\" y=\"{y}\" width=\"{:.1}\" height=\"14\" fill=\"{fill}\"/>",
                 bar_w * r
             );
         }
@@ -173,6 +279,15 @@ fn bar_chart(areas: &[Figures]) -> String {
             percent(&f.reviews)
         );
     }
+    let x = label_w + bar_w * TARGET;
+    let _ = write!(
+        out,
+        "<line x1=\"{x}\" y1=\"2\" x2=\"{x}\" y2=\"{}\" stroke=\"#333\" stroke-dasharray=\"4 3\"/>\
+         <text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">target {:.0}%</text>",
+        height - 16.0,
+        height - 4.0,
+        TARGET * 100.0
+    );
     out.push_str("</svg>");
     out
 }
