@@ -5,97 +5,12 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{Drive, Env};
-use recall::deck::{self, Card, Content, cloze};
+use common::{Env, answer, is_progress, prompt};
+use recall::deck::{self, Card};
 use recall::sched::{Grade, Quality, State, StudyDay};
 use recall::store::{CardKey, Store};
 
 const DECK: &str = "case-management-skills";
-
-/// The line a card's prompt shows first.
-fn prompt(card: &Card) -> String {
-    match &card.content {
-        Content::Basic { front, .. } => front.clone(),
-        Content::Cloze { text, .. } => cloze::prompt(&cloze::parse(text).unwrap()),
-        Content::Choice { question, .. } | Content::Typed { question, .. } => question.clone(),
-        Content::TrueFalse { statement, .. } => statement.clone(),
-    }
-}
-
-/// Answers a drill as a learner who knows every card: reads each card as
-/// it is shown (its options in whatever order they come), answers it
-/// rightly, and grades the cards of `plan` in turn with their keys ("":
-/// Good, or the proposed grade). Returns what the drill printed, up to
-/// where `stop_after` answers have been given (then the input ends).
-fn answer(
-    env: &Env,
-    args: &[&str],
-    cards: &HashMap<String, Card>,
-    plan: &[(String, String)],
-    stop_after: Option<usize>,
-) -> (bool, String) {
-    let mut d = Drive::spawn(env.process(std::iter::once("drill").chain(args.iter().copied())));
-    let mut current: Option<&Card> = None;
-    let mut options: Vec<String> = Vec::new();
-    let mut given = 0;
-    let mut after_progress = false;
-    let grade = |d: &mut Drive, given: &mut usize, self_graded: bool| {
-        let key = plan.get(*given).map_or("3", |(_, k)| k.as_str());
-        *given += 1;
-        match (key, self_graded) {
-            ("", true) => d.send("3\n"),
-            ("", false) => d.send("\n"),
-            (key, _) => d.send(&format!("{key}\n")),
-        }
-        if stop_after == Some(*given) {
-            d.send("\n");
-            d.close();
-        }
-    };
-    while let Some(line) = d.line() {
-        if after_progress {
-            current = cards.values().find(|c| prompt(c) == line);
-            options.clear();
-            after_progress = false;
-        }
-        if is_progress(&line) {
-            after_progress = true;
-        } else if let Some((_, text)) = line.strip_prefix("  ").and_then(|l| l.split_once(") ")) {
-            options.push(text.to_string());
-        } else if line == "Enter: show the answer" {
-            d.send("\n");
-        } else if line == "1 Again · 2 Hard · 3 Good · 4 Easy" {
-            grade(&mut d, &mut given, true);
-        } else if line.starts_with("Enter: ") {
-            grade(&mut d, &mut given, false);
-        } else if let Some(card) = current {
-            match (&card.content, line.as_str()) {
-                (Content::Choice { answer, .. }, l) if l.starts_with("Pick ") => {
-                    let letters: String = options
-                        .iter()
-                        .zip('a'..)
-                        .filter(|(o, _)| answer.contains(o))
-                        .map(|(_, l)| l)
-                        .collect();
-                    d.send(&format!("{letters}\n"));
-                }
-                (Content::TrueFalse { answer, .. }, "t true · f false") => {
-                    d.send(if *answer { "t\n" } else { "f\n" });
-                }
-                (Content::Typed { answer, .. }, l) if l.starts_with("Your answer") => {
-                    d.send(&format!("{answer}\n"));
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut out = d.transcript.join("\n");
-    out.push('\n');
-    let (code, rest, err) = d.finish();
-    out.push_str(&rest);
-    assert!(code == Some(0), "{out}{err}");
-    (code == Some(0), out)
-}
 
 /// The quality a key gives to a card answered rightly.
 fn quality(key: &str) -> Quality {
@@ -215,16 +130,6 @@ fn shown(stdout: &str) -> Vec<String> {
         .filter(|w| is_progress(w[0]))
         .map(|w| w[1].to_string())
         .collect()
-}
-
-/// A progress line: `3/10 · Area`, `3/10` (where the area would give the
-/// answer away), or `repeat · 2 left · Area`.
-fn is_progress(line: &str) -> bool {
-    let head = line.split_once(" · ").map_or(line, |(n, _)| n);
-    line.starts_with("repeat · ")
-        || head
-            .split_once('/')
-            .is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok())
 }
 
 #[test]

@@ -487,54 +487,28 @@ fn two_drills_for_one_user_at_once_lose_no_answer() {
     let env = Env::new();
     env.recall(["user", "add", "tester"]).assert().success();
     let deck = deck::shipped().unwrap();
-    // Two drills of the same user at the same moment, each on its own area
-    // so each knows its cards: the first five of the area, rightly answered.
-    let input = |area: &str| {
-        let mut stdin = String::new();
-        for card in deck.cards.iter().filter(|c| c.area == area).take(5) {
-            stdin.push_str(&match &card.content {
-                deck::Content::Basic { .. } | deck::Content::Cloze { .. } => "\n3\n".to_string(),
-                deck::Content::TrueFalse { answer, .. } => {
-                    format!("{}\n\n", if *answer { "t" } else { "f" })
-                }
-                deck::Content::Choice {
-                    options, answer, ..
-                } => {
-                    let i = options.iter().position(|o| answer.contains(o)).unwrap();
-                    format!("{}\n\n", char::from(b'a' + u8::try_from(i).unwrap()))
-                }
-                deck::Content::Typed { answer, .. } => format!("{answer}\n\n"),
-            });
+    let cards: std::collections::HashMap<String, deck::Card> =
+        deck.cards.into_iter().map(|c| (c.id.clone(), c)).collect();
+    // Two drills of the same user at the same moment, each on its own
+    // area, every card answered rightly as it comes.
+    std::thread::scope(|s| {
+        let drills: Vec<_> = ["communication", "advocacy"]
+            .into_iter()
+            .map(|area| {
+                let (env, cards) = (&env, &cards);
+                s.spawn(move || {
+                    common::answer(env, &["--limit", "5", "--area", area], cards, &[], None)
+                })
+            })
+            .collect();
+        for drill in drills {
+            let (_, out) = drill.join().unwrap();
+            assert!(
+                out.contains("5 cards done, 5 recalled (100%), in 0 min"),
+                "{out}"
+            );
         }
-        stdin
-    };
-    let spawn = |area: &str| {
-        let mut child = env
-            .process(["drill", "--limit", "5", "--area", area])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input(area).as_bytes())
-            .unwrap();
-        child
-    };
-    let (a, b) = (spawn("communication"), spawn("advocacy"));
-    for child in [a, b] {
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        assert!(
-            stdout(&out).contains("5 cards done, 5 recalled (100%), in 0 min"),
-            "{}",
-            stdout(&out)
-        );
-    }
+    });
     let store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
     let user = store.user("tester").unwrap().unwrap();
     assert_eq!(store.history(user.id).unwrap().len(), 10);
