@@ -13,8 +13,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
+use recall::review::{self, Answer};
 use recall::sched::{Quality, StudyDay};
-use recall::store::{CardKey, Mode, Store};
+use recall::store::prelude::*;
+use recall::store::{CardKey, Mode, SqliteStore};
 
 const RECALL: &str = env!("CARGO_BIN_EXE_recall");
 /// The day after the generated history ends.
@@ -259,9 +261,9 @@ fn verdict(met: bool) -> &'static str {
 fn answers(data: &Path, small: &Path) -> Result<Vec<Row>> {
     let db = data.join("small-answers.sqlite3");
     copy(small, &db)?;
-    let mut store = Store::open(&db)?;
+    let mut store = SqliteStore::open(&db)?;
     let user = store.user("learner000")?.ok_or("no learner000")?;
-    let cards = store.deck_cards(generate::DECK)?;
+    let cards = store.deck_cards(&generate::DECK.into())?;
     let day: StudyDay = "2026-11-26".parse()?;
     let mut at = Utc
         .with_ymd_and_hms(2026, 11, 26, 9, 0, 0)
@@ -269,14 +271,20 @@ fn answers(data: &Path, small: &Path) -> Result<Vec<Row>> {
         .ok_or("time")?;
     let mut times = Vec::new();
     for i in 0..1000 {
-        let key = CardKey {
-            deck: generate::DECK.to_string(),
-            card: cards[i % cards.len()].id.clone(),
-        };
+        let key = CardKey::new(generate::DECK, cards[i % cards.len()].id.as_str());
         let q = Quality::ALL[3 + i % 3];
         at += chrono::Duration::seconds(5);
         let started = Instant::now();
-        store.record_review(user.id, &key, q, Mode::Drill, at, day, Some(3000))?;
+        let answer = Answer {
+            user: user.id,
+            card: key,
+            quality: q,
+            mode: Mode::Drill,
+            at,
+            day,
+            response_ms: Some(3000),
+        };
+        review::record(&mut store, &answer)?;
         times.push(started.elapsed());
     }
     let answer = median(times);

@@ -7,8 +7,10 @@
 pub mod cli;
 pub mod deck;
 pub mod files;
+pub mod model;
 pub mod quiz;
 pub mod report;
+pub mod review;
 pub mod sched;
 pub mod session;
 pub mod store;
@@ -60,6 +62,14 @@ pub enum Error {
     UnknownDeck(String),
     #[error("{0}")]
     Usage(String),
+    #[error(
+        "no deck is installed: `recall deck add --builtin` puts back the built-in deck, and `recall deck add FILE` installs another"
+    )]
+    NoDeck,
+    #[error(
+        "that card was answered already (a page reloaded, or open twice): here is the card now"
+    )]
+    Stale,
     #[error("{what}: run again with --yes to confirm")]
     NeedsYes { what: String },
     #[error("this system has no data directory for the database: pass --db PATH or set RECALL_DB")]

@@ -1,6 +1,7 @@
-//! Text that is safe to show: stored text neutralised before it reaches a
-//! terminal, values quoted short in messages, and spreadsheet cells that
-//! cannot run as formulas.
+//! Text: made safe to show (stored text neutralised before it reaches a
+//! terminal, values quoted short in messages, spreadsheet cells that cannot
+//! run as formulas), laid out (aligned tables, lines wrapped at word
+//! boundaries, plurals), and compared (answers normalised, a skill named).
 //!
 //! A card, area, deck or user name is written by someone else (a deck's
 //! author, an import, a hand-edited database). Printed raw, an escape
@@ -142,6 +143,110 @@ pub fn names_skill(text: &str, name: &str) -> bool {
         .any(|word| stems.iter().any(|stem| word.starts_with(stem.as_str())))
 }
 
+/// FNV-1a, 64-bit: a hash that never changes between builds or platforms,
+/// unlike `std`'s, so ids stay stable across re-imports.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// How a column lines up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+impl Align {
+    /// Alignments from a spec, one letter a column: `l` left, anything
+    /// else right. `Align::columns("llrr")`.
+    pub fn columns(spec: &str) -> Vec<Align> {
+        spec.chars()
+            .map(|c| if c == 'l' { Align::Left } else { Align::Right })
+            .collect()
+    }
+}
+
+/// Lays out a header and rows as aligned columns separated by two spaces,
+/// one line each, without trailing spaces.
+pub fn table(header: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
+    let width = |s: &str| s.chars().count();
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(width(cell));
+            }
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut out = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = widths
+                .get(i)
+                .copied()
+                .unwrap_or(0)
+                .saturating_sub(width(cell));
+            if i > 0 {
+                out.push_str("  ");
+            }
+            match align.get(i).copied().unwrap_or(Align::Left) {
+                Align::Left => {
+                    out.push_str(cell);
+                    out.push_str(&" ".repeat(pad));
+                }
+                Align::Right => {
+                    out.push_str(&" ".repeat(pad));
+                    out.push_str(cell);
+                }
+            }
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+        out
+    };
+    let mut out = line(header.to_vec());
+    for row in rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+/// A number of things, whatever its integer type.
+pub trait Count {
+    /// The number.
+    fn count(self) -> u64;
+}
+
+impl Count for usize {
+    fn count(self) -> u64 {
+        u64::try_from(self).unwrap_or(u64::MAX)
+    }
+}
+
+impl Count for u64 {
+    fn count(self) -> u64 {
+        self
+    }
+}
+
+impl Count for u32 {
+    fn count(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+/// "1 card", "3 cards".
+pub fn plural(n: impl Count, what: &str) -> String {
+    let n = n.count();
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +297,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn fnv1a_is_the_published_function() {
+        // Test vectors from the FNV reference: "" and "a".
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn columns_line_up() {
+        let rows = vec![
+            vec!["communication".to_string(), "12".to_string()],
+            vec!["é".to_string(), "3".to_string()],
+        ];
+        let t = table(&["area", "cards"], &[Align::Left, Align::Right], &rows);
+        assert_eq!(
+            t,
+            "area           cards\ncommunication     12\né                  3\n"
+        );
     }
 
     #[test]

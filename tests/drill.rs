@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use common::{Env, answer, is_progress, prompt};
 use recall::deck::{self, Card};
 use recall::sched::{Grade, Quality, State, StudyDay};
-use recall::store::{CardKey, Store};
+use recall::store::prelude::*;
+use recall::store::{CardKey, SqliteStore};
 
 const DECK: &str = "case-management-skills";
 
@@ -61,8 +62,8 @@ impl Learner {
         }
     }
 
-    fn store(&self) -> Store {
-        Store::open(&self.env.dir().join("recall.sqlite3")).unwrap()
+    fn store(&self) -> SqliteStore {
+        SqliteStore::open(&self.env.dir().join("recall.sqlite3")).unwrap()
     }
 
     /// The cards SM-2 says are due on `day`, most overdue first.
@@ -116,7 +117,7 @@ impl Learner {
             .card_states(user.id)
             .unwrap()
             .into_iter()
-            .map(|(k, s)| (k.card, s))
+            .map(|(k, s)| (k.card.to_string(), s))
             .collect();
         assert_eq!(stored, self.expected);
     }
@@ -207,7 +208,7 @@ fn planned(l: &Learner, day: StudyDay, seed: u64) -> Vec<String> {
     };
     recall::session::plan(items, day, allowance, seed)
         .into_iter()
-        .map(|i| i.key.card)
+        .map(|i| i.key.card.to_string())
         .collect()
 }
 
@@ -275,7 +276,7 @@ fn cards_below_4_come_back_until_4_without_rescheduling() {
     let after_first = State::NEW.answer(Quality::new(1).unwrap(), day);
     let key = CardKey {
         deck: DECK.into(),
-        card: id,
+        card: id.into(),
     };
     assert_eq!(store.card_state(user.id, &key).unwrap(), after_first);
     // The repeats log the state untouched, interval and E-Factor included.

@@ -7,6 +7,8 @@ mod generate;
 
 mod common;
 
+use recall::store::prelude::*;
+
 #[test]
 fn the_small_generated_database_passes_check() {
     let env = common::Env::new();
@@ -25,18 +27,18 @@ fn the_small_generated_database_passes_check() {
         "{stdout}"
     );
     // Retention near 85%, as drawn.
-    let store = recall::store::Store::open(&path).unwrap();
+    let store = recall::store::SqliteStore::open(&path).unwrap();
     let user = store.user("learner000").unwrap().unwrap();
     let from: recall::sched::StudyDay = "2024-01-01".parse().unwrap();
     let to: recall::sched::StudyDay = "2027-01-01".parse().unwrap();
     let reviews = store.scheduled_reviews(&[user.id], None, from, to).unwrap();
-    let passed = reviews.iter().filter(|r| r.quality >= 3).count();
+    let passed = reviews.iter().filter(|r| r.quality.passed()).count();
     let share = passed as f64 / reviews.len() as f64;
     assert!((0.82..0.88).contains(&share), "retention {share}");
     // The same seed writes the same history.
     let again = env.dir().join("again.sqlite3");
     generate::generate(&again, generate::SMALL, 7).unwrap();
-    let other = recall::store::Store::open(&again).unwrap();
+    let other = recall::store::SqliteStore::open(&again).unwrap();
     let u2 = other.user("learner000").unwrap().unwrap();
     assert_eq!(
         store.history(user.id).unwrap(),

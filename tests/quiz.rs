@@ -11,7 +11,8 @@ use recall::deck::{self, Content};
 use recall::quiz::exam::{Exam, ExamQuestion, Given};
 use recall::quiz::{Form, Pool, Question, build, normalize};
 use recall::sched::{Quality, State, StudyDay};
-use recall::store::{CardKey, Store};
+use recall::store::prelude::*;
+use recall::store::{CardKey, SqliteStore};
 
 fn run(env: &Env, args: &[&str], stdin: &str) -> String {
     let out = env
@@ -190,13 +191,13 @@ fn an_exam_spreads_questions_by_area_weight() {
         out.ends_with("No exam recorded: no question was answered.\n"),
         "{out}"
     );
-    let store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
+    let store = SqliteStore::open(&env.dir().join("recall.sqlite3")).unwrap();
     let user = store.user("tester").unwrap().unwrap();
     let exams = store.exams(user.id).unwrap();
     let mut per_area: Vec<(String, usize)> = exams[0]
         .areas
         .iter()
-        .map(|(id, _, _, total)| (id.clone(), *total))
+        .map(|a| (a.area.clone(), a.total))
         .collect();
     per_area.sort();
     assert_eq!(
@@ -219,7 +220,7 @@ fn a_complete_exam_reports_by_area_and_never_reschedules() {
         &["drill", "--deck", "mock", "--new", "2"],
         "t\n\nt\n\n",
     );
-    let store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
+    let store = SqliteStore::open(&env.dir().join("recall.sqlite3")).unwrap();
     let user = store.user("tester").unwrap().unwrap();
     let before = store.card_states(user.id).unwrap();
     assert_eq!(before.len(), 2);
@@ -315,11 +316,11 @@ fn a_quiz_reschedules_exactly_as_sm2_says() {
         "{out}"
     );
     assert!(out.contains("1 question answered, 1 right (100%)"), "{out}");
-    let store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
+    let store = SqliteStore::open(&env.dir().join("recall.sqlite3")).unwrap();
     let user = store.user("tester").unwrap().unwrap();
     let key = CardKey {
         deck: "case-management-skills".into(),
-        card: card.id.clone(),
+        card: card.id.clone().into(),
     };
     let day: StudyDay = "2026-03-02".parse().unwrap();
     assert_eq!(
@@ -361,7 +362,7 @@ fn an_expired_timer_marks_the_rest_wrong() {
         .map(|i| ExamQuestion {
             key: CardKey {
                 deck: "d".into(),
-                card: format!("c{i}"),
+                card: format!("c{i}").into(),
             },
             area: "a".into(),
             area_name: "A".into(),
@@ -406,7 +407,7 @@ fn a_judged_drill_answer_is_kept_when_the_input_ends_at_the_grade() {
     // Right ("t" for a true card), then nothing more: Good stands.
     let out = run(&env, &["drill", "--deck", "mock", "--new", "1"], "t\n");
     assert!(out.contains("1 card done, 1 recalled (100%)"), "{out}");
-    let store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
+    let store = SqliteStore::open(&env.dir().join("recall.sqlite3")).unwrap();
     let user = store.user("tester").unwrap().unwrap();
     let log = store.history(user.id).unwrap();
     assert_eq!((log.len(), log[0].quality), (1, 4));

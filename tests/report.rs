@@ -6,7 +6,8 @@ mod common;
 use chrono::{TimeZone, Utc};
 use common::Env;
 use recall::sched::{Quality, StudyDay};
-use recall::store::{CardKey, ExamAnswer, ExamRecord, Mode, Store};
+use recall::store::prelude::*;
+use recall::store::{CardKey, ExamAnswer, ExamRecord, Mode, SqliteStore};
 use serde_json::{Value, json};
 
 /// A deck of six basic cards in three areas; `with_a3: false` retires a3.
@@ -42,12 +43,12 @@ fn deck_text(with_a3: bool, front_a1: &str) -> String {
 /// The fixture history. Each answer is at 09:00 UTC on its day; the state
 /// after it is worked out by SM-2 in the comment (reps, interval, E-Factor,
 /// due). "Scheduled" marks the reviews retention counts.
-fn fixture(env: &Env, front_a1: &str) -> Store {
+fn fixture(env: &Env, front_a1: &str) -> SqliteStore {
     std::fs::write(env.dir().join("fx.toml"), deck_text(true, front_a1)).unwrap();
     env.recall(["deck", "add", "fx.toml"]).assert().success();
     std::fs::write(env.dir().join("fx.toml"), deck_text(false, front_a1)).unwrap();
     env.recall(["deck", "add", "fx.toml"]).assert().success(); // a3 retired
-    let mut store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
+    let mut store = SqliteStore::open(&env.dir().join("recall.sqlite3")).unwrap();
     let user = store
         .add_user("tester", Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap())
         .unwrap()
@@ -60,9 +61,16 @@ fn fixture(env: &Env, front_a1: &str) -> Store {
             deck: "fx".into(),
             card: card.into(),
         };
-        store
-            .record_review(user, &key, Quality::new(q).unwrap(), mode, at, d, None)
-            .unwrap();
+        common::record(
+            &mut store,
+            user,
+            &key,
+            Quality::new(q).unwrap(),
+            mode,
+            at,
+            d,
+            None,
+        );
     };
     // 01-05, all new (not scheduled):
     answer("2026-01-05", "a1", 4, Mode::Drill); // a1: 1, 1d, 2.50, due 01-06

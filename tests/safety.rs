@@ -4,6 +4,7 @@
 mod common;
 
 use common::{Drive, Env, card_starts, reply};
+use recall::store::prelude::*;
 
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -154,7 +155,7 @@ fn a_first_use_that_failed_leaves_a_database_that_gets_its_deck() {
     // A schema without a deck (a first use killed before it finished, by
     // an earlier recall) gets the deck on its next open.
     let env = Env::new();
-    drop(recall::store::Store::open(&db(&env)).unwrap());
+    drop(recall::store::SqliteStore::open(&db(&env)).unwrap());
     let out = drill(&env, &["--limit", "1"]);
     assert!(stdout(&out).contains("1 card done"), "{}", stdout(&out));
     env.recall(["check"]).assert().success();
@@ -979,9 +980,9 @@ fn a_long_import_lets_readers_and_a_drill_through() {
     let env = Env::new();
     env.recall(["status"]).assert().success();
     let path = db(&env);
-    let cards = recall::store::Store::open(&path)
+    let cards = recall::store::SqliteStore::open(&path)
         .unwrap()
-        .deck_cards("case-management-skills")
+        .deck_cards(&"case-management-skills".into())
         .unwrap();
     let start = chrono::DateTime::parse_from_rfc3339("2025-01-01T09:00:00Z").unwrap();
     let mut file = String::new();

@@ -62,7 +62,7 @@ fn repeats_follow_the_main_queue_until_each_scores_4() {
     let mut seen = Vec::new();
     for grade in [2, 5, 3, 4] {
         let current = s.next(start).unwrap();
-        seen.push((current.item.key.card.clone(), current.mode));
+        seen.push((current.item.key.card.to_string(), current.mode));
         s.answer(q(grade));
     }
     assert!(s.next(start).is_none());

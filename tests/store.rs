@@ -7,15 +7,16 @@ use chrono::{DateTime, TimeZone, Utc};
 use common::{Env, answer_days};
 use recall::deck;
 use recall::sched::State;
-use recall::store::{CardKey, SCHEMA_VERSION, Store};
+use recall::store::prelude::*;
+use recall::store::{CardKey, SCHEMA_VERSION, SqliteStore};
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
 }
 
 /// A store at the env's database path with the shipped deck and a user.
-fn fresh(env: &Env) -> (Store, i64) {
-    let mut store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
+fn fresh(env: &Env) -> (SqliteStore, recall::model::UserId) {
+    let mut store = SqliteStore::open(&env.dir().join("recall.sqlite3")).unwrap();
     store
         .install_deck(&deck::shipped().unwrap(), start())
         .unwrap();
@@ -125,17 +126,8 @@ fn editing_a_card_keeps_its_history_and_removing_it_retires_it() {
     };
     let q = recall::sched::Quality::new(5).unwrap();
     let day = recall::sched::StudyDay::from_ymd(2026, 3, 2).unwrap();
-    store
-        .record_review(
-            user,
-            &one,
-            q,
-            recall::store::Mode::Drill,
-            start(),
-            day,
-            None,
-        )
-        .unwrap();
+    let drill = recall::store::Mode::Drill;
+    common::record(&mut store, user, &one, q, drill, start(), day, None);
     let state = store.card_state(user, &one).unwrap();
     assert_eq!(state.repetitions, 1);
 
@@ -163,7 +155,7 @@ fn editing_a_card_keeps_its_history_and_removing_it_retires_it() {
     );
     assert_eq!(store.card_state(user, &one).unwrap(), state);
     assert_eq!(store.history(user).unwrap().len(), 1);
-    let cards = store.deck_cards("week").unwrap();
+    let cards = store.deck_cards(&"week".into()).unwrap();
     assert!(
         matches!(&cards[0].content, deck::Content::Basic { front, .. } if front == "First, reworded")
     );
@@ -179,7 +171,7 @@ fn editing_a_card_keeps_its_history_and_removing_it_retires_it() {
         "updated deck week (version 1): 1 retired (history kept), 1 unchanged\n"
     );
     let ids: Vec<String> = store
-        .deck_cards("week")
+        .deck_cards(&"week".into())
         .unwrap()
         .into_iter()
         .map(|c| c.id)
@@ -262,18 +254,15 @@ fn two_processes_importing_for_one_user_at_once_lose_nothing() {
         .map(|w| {
             let path = path.clone();
             std::thread::spawn(move || {
-                let mut s = Store::open(&path).unwrap();
-                let cards = s.deck_cards("case-management-skills").unwrap();
+                let mut s = SqliteStore::open(&path).unwrap();
+                let cards = s.deck_cards(&"case-management-skills".into()).unwrap();
                 let q = recall::sched::Quality::new(4).unwrap();
                 let day = recall::sched::StudyDay::from_ymd(2026, 4, 1).unwrap();
                 let at = Utc.with_ymd_and_hms(2026, 4, 1, 9, 0, 0).unwrap();
                 for card in cards.iter().skip(w).step_by(2).take(40) {
-                    let key = CardKey {
-                        deck: "case-management-skills".into(),
-                        card: card.id.clone(),
-                    };
-                    s.record_review(user, &key, q, recall::store::Mode::Drill, at, day, None)
-                        .unwrap();
+                    let key = CardKey::new("case-management-skills", card.id.as_str());
+                    let drill = recall::store::Mode::Drill;
+                    common::record(&mut s, user, &key, q, drill, at, day, None);
                 }
             })
         })
@@ -310,7 +299,7 @@ fn history_export_then_import_into_a_fresh_database_reproduces_the_state() {
         assert!(stdout(&out).starts_with(&format!(
             "imported {count} reviews for tester (0 already present)"
         )));
-        let imported = Store::open(&other.dir().join("recall.sqlite3")).unwrap();
+        let imported = SqliteStore::open(&other.dir().join("recall.sqlite3")).unwrap();
         let them = imported.user("tester").unwrap().unwrap();
         assert_eq!(
             imported.card_states(them.id).unwrap(),
@@ -377,7 +366,7 @@ fn files_that_cannot_be_used_are_refused_untouched() {
     assert!(!env.dir().join("no").exists());
 
     let readonly = env.dir().join("readonly.sqlite3");
-    Store::open(&readonly).unwrap();
+    SqliteStore::open(&readonly).unwrap();
     let mut perms = std::fs::metadata(&readonly).unwrap().permissions();
     perms.set_readonly(true);
     std::fs::set_permissions(&readonly, perms).unwrap();
@@ -390,7 +379,7 @@ fn files_that_cannot_be_used_are_refused_untouched() {
     );
 
     let future = env.dir().join("future.sqlite3");
-    drop(Store::open(&future).unwrap());
+    drop(SqliteStore::open(&future).unwrap());
     let conn = rusqlite::Connection::open(&future).unwrap();
     conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
         .unwrap();
@@ -411,7 +400,7 @@ fn files_that_cannot_be_used_are_refused_untouched() {
 fn migrations_bring_a_new_file_to_the_current_version_once() {
     let env = Env::new();
     let path = env.dir().join("m.sqlite3");
-    let store = Store::open(&path).unwrap();
+    let store = SqliteStore::open(&path).unwrap();
     assert!(store.created());
     drop(store);
     let version = |p: &std::path::Path| -> i64 {
@@ -421,7 +410,7 @@ fn migrations_bring_a_new_file_to_the_current_version_once() {
             .unwrap()
     };
     assert_eq!(version(&path), SCHEMA_VERSION);
-    let again = Store::open(&path).unwrap();
+    let again = SqliteStore::open(&path).unwrap();
     assert!(!again.created());
     assert_eq!(version(&path), SCHEMA_VERSION);
 }
@@ -509,7 +498,7 @@ fn two_drills_for_one_user_at_once_lose_no_answer() {
             );
         }
     });
-    let store = Store::open(&env.dir().join("recall.sqlite3")).unwrap();
+    let store = SqliteStore::open(&env.dir().join("recall.sqlite3")).unwrap();
     let user = store.user("tester").unwrap().unwrap();
     assert_eq!(store.history(user.id).unwrap().len(), 10);
     assert_eq!(store.card_states(user.id).unwrap().len(), 10);

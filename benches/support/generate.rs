@@ -13,7 +13,8 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use recall::deck::{Area, Card, Content, Deck, DeckInfo};
 use recall::sched::{Quality, State, StudyDay};
-use recall::store::{CardKey, ExamAnswer, ExamRecord, LogEntry, Mode, Review, Store};
+use recall::store::prelude::*;
+use recall::store::{CardKey, ExamAnswer, ExamRecord, Mode, NewReview, SqliteStore};
 
 /// How big a database to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,7 +122,7 @@ fn quality(rng: &mut StdRng) -> Quality {
 /// One learner's two years.
 struct Learner {
     states: Vec<State>,
-    log: Vec<LogEntry>,
+    log: Vec<(NewReview, State, State)>,
     exams: Vec<ExamRecord>,
 }
 
@@ -145,13 +146,10 @@ fn simulate(cards: &[Card], budget: usize, rng: &mut StdRng) -> Learner {
             let before = l.states[i];
             let after = mode.apply(before, q, day);
             l.states[i] = after;
-            l.log.push(LogEntry {
-                review: Review {
-                    id: None,
-                    card: CardKey {
-                        deck: DECK.to_string(),
-                        card: cards[i].id.clone(),
-                    },
+            l.log.push((
+                NewReview {
+                    id: String::new(),
+                    card: CardKey::new(DECK, cards[i].id.as_str()),
                     at: at(day, *n),
                     day,
                     mode,
@@ -160,7 +158,7 @@ fn simulate(cards: &[Card], budget: usize, rng: &mut StdRng) -> Learner {
                 },
                 before,
                 after,
-            });
+            ));
             *n += 1;
         };
         // The drill: due cards, then new ones; below 4 comes back once.
@@ -186,7 +184,7 @@ fn simulate(cards: &[Card], budget: usize, rng: &mut StdRng) -> Learner {
                 let q = quality(rng);
                 answer(&mut l, i, q, Mode::Exam, &mut n);
                 answers.push(ExamAnswer {
-                    card: cards[i].id.clone(),
+                    card: cards[i].id.clone().into(),
                     area: cards[i].area.clone(),
                     area_name: format!("Skill area {}", i % 10),
                     question: "question".to_string(),
@@ -196,7 +194,7 @@ fn simulate(cards: &[Card], budget: usize, rng: &mut StdRng) -> Learner {
                 });
             }
             l.exams.push(ExamRecord {
-                deck: DECK.to_string(),
+                deck: DECK.into(),
                 started,
                 ended: at(day, n),
                 seed: u64::from(d),
@@ -229,7 +227,7 @@ pub fn generate(path: &Path, size: Size, seed: u64) -> Result<Written, Box<dyn s
         let _ = std::fs::remove_file(p);
     }
     let started = Instant::now();
-    let mut store = Store::open(path)?;
+    let mut store = SqliteStore::open(path)?;
     let deck = deck(size.cards);
     let created =
         Utc.from_utc_datetime(&first_day().date().and_hms_opt(8, 0, 0).unwrap_or_default());
@@ -244,17 +242,17 @@ pub fn generate(path: &Path, size: Size, seed: u64) -> Result<Written, Box<dyn s
             .ok_or("a user name repeats")?;
         let mut learner = simulate(&deck.cards, budget, &mut rng);
         // Ids that the seed fixes, so one seed writes one history.
-        for (n, entry) in learner.log.iter_mut().enumerate() {
-            entry.review.id = Some(format!("{seed:x}-{u:x}-{n:x}"));
+        for (n, (review, _, _)) in learner.log.iter_mut().enumerate() {
+            review.id = format!("{seed:x}-{u:x}-{n:x}");
         }
-        store.append_log(user.id, &learner.log)?;
+        store.append_reviews(user.id, &learner.log)?;
         for exam in &learner.exams {
             store.record_exam(user.id, exam)?;
         }
         reviews += learner.log.len();
     }
     // Card state is what the log gives: rebuilt by the real replay.
-    store.repair()?;
+    recall::review::repair(&mut store)?;
     Ok(Written {
         reviews,
         seconds: started.elapsed().as_secs_f64(),

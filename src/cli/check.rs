@@ -6,9 +6,11 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::Context;
+use crate::review::{self, CheckReport, Mismatch};
 use crate::sched::State;
-use crate::store::{Access, Mismatch, StoreError};
-use crate::term::plural;
+use crate::store::prelude::*;
+use crate::store::{Access, StoreError, sqlite};
+use crate::text::plural;
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -26,35 +28,20 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<ExitCode> {
     };
     let mut store = match ctx.store(access) {
         Ok(store) => store,
-        Err(Error::Store(StoreError::Damaged { path, detail })) => {
-            return damaged(&path, &detail);
+        Err(Error::Store(StoreError::Damaged { place, detail })) => {
+            return damaged(&place, &ctx.db_path()?, &detail);
         }
         Err(e) => return Err(e),
     };
-    let report = store.check()?;
-    outln!(
-        "{}: {} users, {} reviews, {} card states",
-        store.path().display(),
-        report.users,
-        report.reviews,
-        report.states
-    )?;
-    for problem in &report.integrity {
-        outln!("integrity: {problem}")?;
-    }
-    for m in &report.mismatches {
-        outln!("{}", describe(m))?;
-    }
+    let report = review::check(&store)?;
+    out!("{}", findings(&store.path().display().to_string(), &report))?;
     let no_deck = report.decks == 0;
-    if no_deck {
-        outln!("no deck is installed, so there is nothing to drill")?;
-    }
     if report.mismatches.is_empty() && report.integrity.is_empty() && !no_deck {
         outln!("ok: every card state matches the review log")?;
         return Ok(ExitCode::SUCCESS);
     }
     if args.repair && report.integrity.is_empty() {
-        let fixed = store.repair()?;
+        let fixed = review::repair(&mut store)?;
         outln!("repaired: rewrote card state from the review log ({fixed} cards changed)")?;
         if no_deck {
             let installed = store.install_deck(&crate::deck::shipped()?, ctx.now()?.utc())?;
@@ -66,6 +53,31 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    outln!("{}", verdict(&report))?;
+    Ok(ExitCode::FAILURE)
+}
+
+/// What the check counted and every problem it found, a line each.
+fn findings(place: &str, report: &CheckReport) -> String {
+    let mut out = format!(
+        "{place}: {} users, {} reviews, {} card states\n",
+        report.users, report.reviews, report.states
+    );
+    for problem in &report.integrity {
+        out.push_str(&format!("integrity: {problem}\n"));
+    }
+    for m in &report.mismatches {
+        out.push_str(&describe(m));
+        out.push('\n');
+    }
+    if report.decks == 0 {
+        out.push_str("no deck is installed, so there is nothing to drill\n");
+    }
+    out
+}
+
+/// How many problems, and what puts them right.
+fn verdict(report: &CheckReport) -> String {
     let hint = if !report.integrity.is_empty() {
         "the file itself is damaged: restore it from a backup"
     } else if report.mismatches.is_empty() {
@@ -73,15 +85,15 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<ExitCode> {
     } else {
         "`recall check --repair` rewrites card state from the review log"
     };
-    let problems = report.mismatches.len() + report.integrity.len() + usize::from(no_deck);
-    outln!("{} found; {hint}", plural(problems as u64, "problem"))?;
-    Ok(ExitCode::FAILURE)
+    let no_deck = usize::from(report.decks == 0);
+    let problems = report.mismatches.len() + report.integrity.len() + no_deck;
+    format!("{} found; {hint}", plural(problems, "problem"))
 }
 
 /// A file too damaged to open: what SQLite's integrity check finds in it.
-fn damaged(path: &std::path::Path, detail: &str) -> Result<ExitCode> {
-    outln!("{}: damaged: {detail}", path.display())?;
-    for problem in crate::store::damage(path) {
+fn damaged(place: &str, path: &std::path::Path, detail: &str) -> Result<ExitCode> {
+    outln!("{place}: damaged: {detail}")?;
+    for problem in sqlite::damage(path) {
         outln!("integrity: {problem}")?;
     }
     outln!(
@@ -92,7 +104,7 @@ fn damaged(path: &std::path::Path, detail: &str) -> Result<ExitCode> {
 }
 
 fn describe(m: &Mismatch) -> String {
-    let state = |s: &Option<(State, String)>| match s {
+    let state = |s: &Option<(State, chrono::DateTime<chrono::Utc>)>| match s {
         None => "none".to_string(),
         Some((s, _)) => format!(
             "{} reps, ease {}, interval {}, due {}, {} lapses",

@@ -4,9 +4,10 @@
 use std::cell::OnceCell;
 use std::path::PathBuf;
 
-use super::Now;
-use crate::store::{Access, Builtin, Opening, Store, User};
-use crate::{Error, Result, deck};
+use super::clock::{self, Clock};
+use crate::sched::Now;
+use crate::store::{Access, SqliteStore, User, Users};
+use crate::{Error, Result};
 
 pub(super) struct Context {
     user: Option<String>,
@@ -33,7 +34,7 @@ impl Context {
         if let Some(now) = self.now.get() {
             return Ok(*now);
         }
-        let now = Now::from_env()?;
+        let now = clock::from_env()?;
         Ok(*self.now.get_or_init(|| now))
     }
 
@@ -41,7 +42,7 @@ impl Context {
     /// set, moving on by `RECALL_TICK` seconds at each answer; else the
     /// system clock read at each call.
     pub fn clock(&self) -> Result<Clock> {
-        if Now::env()?.is_none() {
+        if clock::env()?.is_none() {
             return Ok(Clock::System);
         }
         let start = self.now()?;
@@ -58,11 +59,7 @@ impl Context {
                 return Err(Error::Usage("RECALL_TICK is not UTF-8 text".to_string()));
             }
         };
-        Ok(Clock::Scripted {
-            start,
-            tick: chrono::Duration::seconds(i64::from(tick)),
-            answers: std::rc::Rc::new(std::cell::Cell::new(0)),
-        })
+        Ok(Clock::new(Some(start), tick))
     }
 
     /// `--user`, else `RECALL_USER`, else the login name.
@@ -102,13 +99,13 @@ impl Context {
     /// shipped one, in the transaction that creates it; an installed
     /// shipped deck older than this build's is brought up to date, keeping
     /// its history.
-    pub fn store(&self, access: Access) -> Result<Store> {
+    pub fn store(&self, access: Access) -> Result<SqliteStore> {
         self.open(access, None)
     }
 
     /// Opens the database for the learner this command is for, adding them
     /// (with the database, on a first use) as a drill does.
-    pub fn learner(&self, access: Access) -> Result<(Store, User)> {
+    pub fn learner(&self, access: Access) -> Result<(SqliteStore, User)> {
         let name = self.user_name();
         crate::store::check_user_name(&name).map_err(Error::Usage)?;
         let store = self.open(access, Some(&name))?;
@@ -116,56 +113,9 @@ impl Context {
         Ok((store, user))
     }
 
-    fn open(&self, access: Access, user: Option<&str>) -> Result<Store> {
+    fn open(&self, access: Access, user: Option<&str>) -> Result<SqliteStore> {
         let path = self.db_path()?;
-        let load = || deck::shipped();
-        let opening = Opening {
-            access,
-            builtin: Some(Builtin {
-                id: deck::SHIPPED_ID,
-                version: deck::SHIPPED_VERSION,
-                load: &load,
-            }),
-            user,
-            now: self.now()?.utc(),
-        };
-        Ok(Store::open_with(&path, &opening)?)
-    }
-}
-
-/// The time, read as often as a session needs it.
-#[derive(Debug, Clone)]
-pub(super) enum Clock {
-    /// `RECALL_NOW`, and `RECALL_TICK` seconds more at each answer: a
-    /// script replays a session that runs past the rollover hour or a time
-    /// limit, exactly.
-    Scripted {
-        start: Now,
-        tick: chrono::Duration,
-        answers: std::rc::Rc<std::cell::Cell<i32>>,
-    },
-    System,
-}
-
-impl Clock {
-    pub fn now(&self) -> Now {
-        match self {
-            Clock::Scripted {
-                start,
-                tick,
-                answers,
-            } => tick
-                .checked_mul(answers.get())
-                .and_then(|d| start.plus(d))
-                .unwrap_or(*start),
-            Clock::System => Now::system(),
-        }
-    }
-
-    /// An answer was given: a scripted clock moves on.
-    pub fn answered(&self) {
-        if let Clock::Scripted { answers, .. } = self {
-            answers.set(answers.get().saturating_add(1));
-        }
+        let now = self.now()?.utc();
+        Ok(SqliteStore::open_for_use(&path, access, user, now)?)
     }
 }

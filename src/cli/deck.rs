@@ -8,8 +8,10 @@ use clap::{Args, Subcommand};
 
 use super::Context;
 use crate::deck::{self, Severity};
-use crate::store::{Access, InstallReport};
-use crate::term::{Align, plural, table};
+use crate::model::DeckId;
+use crate::store::prelude::*;
+use crate::store::{Access, InstallReport, InstalledDeck};
+use crate::text::{Align, plural, table};
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -154,7 +156,7 @@ fn list(ctx: &Context) -> Result<ExitCode> {
         .iter()
         .map(|d| {
             vec![
-                d.id.clone(),
+                d.id.to_string(),
                 d.title.clone(),
                 d.version.to_string(),
                 d.cards.to_string(),
@@ -175,6 +177,7 @@ fn list(ctx: &Context) -> Result<ExitCode> {
 }
 
 fn show(ctx: &Context, id: &str, with_cards: bool) -> Result<ExitCode> {
+    let id = &DeckId::from(id);
     let store = ctx.store(Access::ReadOnly)?;
     let user = store.user(&ctx.user_name())?;
     let today = ctx
@@ -183,6 +186,17 @@ fn show(ctx: &Context, id: &str, with_cards: bool) -> Result<ExitCode> {
     let deck = store
         .installed_deck(id, user.as_ref().map(|u| u.id), today)?
         .ok_or_else(|| Error::UnknownDeck(id.to_string()))?;
+    let cards = if with_cards {
+        Some(store.deck_cards(id)?)
+    } else {
+        None
+    };
+    out!("{}", show_text(&deck, cards.as_deref()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A deck's title, size and areas, and its cards when given.
+fn show_text(deck: &InstalledDeck, cards: Option<&[deck::Card]>) -> String {
     let s = &deck.summary;
     let mut out = format!("{} ({}, version {})\n", s.title, s.id, s.version);
     if let Some(d) = &deck.description {
@@ -191,14 +205,14 @@ fn show(ctx: &Context, id: &str, with_cards: bool) -> Result<ExitCode> {
     out.push_str(&format!(
         "{} in {}{}; installed {}, updated {}\n\n",
         plural(s.cards, "card"),
-        plural(deck.areas.len() as u64, "area"),
+        plural(deck.areas.len(), "area"),
         if s.retired > 0 {
             format!(" ({} retired)", s.retired)
         } else {
             String::new()
         },
-        &deck.installed_at[..10.min(deck.installed_at.len())],
-        &deck.updated_at[..10.min(deck.updated_at.len())],
+        deck.installed_at.format("%Y-%m-%d"),
+        deck.updated_at.format("%Y-%m-%d"),
     ));
     let rows: Vec<Vec<String>> = deck
         .areas
@@ -213,9 +227,8 @@ fn show(ctx: &Context, id: &str, with_cards: bool) -> Result<ExitCode> {
         &Align::columns("llrr"),
         &rows,
     ));
-    if with_cards {
-        let cards: Vec<Vec<String>> = store
-            .deck_cards(id)?
+    if let Some(cards) = cards {
+        let cards: Vec<Vec<String>> = cards
             .iter()
             .map(|c| {
                 let prompt = c.content.prompt();
@@ -233,11 +246,11 @@ fn show(ctx: &Context, id: &str, with_cards: bool) -> Result<ExitCode> {
             &cards,
         ));
     }
-    out!("{out}")?;
-    Ok(ExitCode::SUCCESS)
+    out
 }
 
 fn remove(ctx: &Context, id: &str, yes: bool) -> Result<ExitCode> {
+    let id = &DeckId::from(id);
     let mut store = ctx.store(Access::ReadWrite)?;
     if store.deck_version(id)?.is_none() {
         return Err(Error::UnknownDeck(id.to_string()));
@@ -254,7 +267,7 @@ fn remove(ctx: &Context, id: &str, yes: bool) -> Result<ExitCode> {
 
 fn lint(args: &LintArgs) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
-    let (mut errors, mut warnings) = (0, 0);
+    let (mut errors, mut warnings) = (0usize, 0usize);
     for path in &args.files {
         let text = match crate::files::read_text(path) {
             Ok(text) => text,
@@ -296,7 +309,7 @@ fn lint(args: &LintArgs) -> Result<ExitCode> {
 /// "12 cards in 3 areas".
 fn size(deck: &deck::Deck) -> String {
     let cards = plural(deck.cards.len() as u64, "card");
-    format!("{cards} in {}", plural(deck.areas.len() as u64, "area"))
+    format!("{cards} in {}", plural(deck.areas.len(), "area"))
 }
 
 fn import(args: &ImportArgs) -> Result<ExitCode> {

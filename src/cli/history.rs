@@ -8,8 +8,9 @@ use std::process::ExitCode;
 use clap::{Subcommand, ValueEnum};
 
 use super::Context;
+use crate::store::prelude::*;
 use crate::store::{Access, HistoryRow, history};
-use crate::term::plural;
+use crate::text::plural;
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -112,7 +113,7 @@ fn import(ctx: &Context, file: &Path) -> Result<ExitCode> {
         Ok(reviews) => reviews,
         Err(problems) => return refuse(&problems),
     };
-    let report = store.import_history(user.id, &reviews)?;
+    let report = crate::review::import_history(&mut store, user.id, &reviews)?;
     outln!(
         "imported {} for {} ({} already present); {} changed",
         plural(report.added as u64, "review"),

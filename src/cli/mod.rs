@@ -36,7 +36,6 @@ macro_rules! errln {
     }};
 }
 
-mod answer;
 mod backup;
 mod check;
 mod clock;
@@ -56,7 +55,6 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-pub use clock::Now;
 use context::Context;
 
 use crate::{Error, Result};

@@ -1,16 +1,17 @@
 //! `recall report`: retention by skill area as a table, JSON, CSV or an
 //! HTML page, for the learner or (`--all-users`) the whole class.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 
 use super::Context;
-use crate::report::{self, Rows, Window, html, render};
+use crate::model::DeckId;
+use crate::report::{self, Window, html, render};
 use crate::sched::{Rollover, StudyDay};
-use crate::store::Access;
+use crate::store::prelude::*;
+use crate::store::{Access, User};
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -56,85 +57,40 @@ pub(super) fn run(ctx: &Context, args: &ReportArgs, user_given: bool) -> Result<
             "--all-users and --user: choose one".to_string(),
         ));
     }
-    let (store, users): (_, Vec<(String, i64, Rollover)>) = if args.all_users {
+    let (store, users) = if args.all_users {
         let store = ctx.store(Access::ReadOnly)?;
-        let users = store
-            .users()?
-            .into_iter()
-            .map(|s| (s.user.name, s.user.id, s.user.rollover))
-            .collect();
+        let users: Vec<User> = store.users()?.into_iter().map(|s| s.user).collect();
         (store, users)
     } else {
         let (store, user) = ctx.learner(Access::ReadOnly)?;
-        (store, vec![(user.name, user.id, user.rollover)])
+        (store, vec![user])
     };
-    if let Some(deck) = &args.deck {
-        if store.deck_version(deck)?.is_none() {
-            return Err(Error::UnknownDeck(deck.clone()));
-        }
-    }
+    // A class has no one rollover hour: its days start at the default.
     let rollover = match (args.all_users, users.first()) {
-        (false, Some((_, _, r))) => *r,
+        (false, Some(user)) => user.rollover,
         _ => Rollover::DEFAULT,
     };
     let today = ctx.now()?.study_day(rollover);
-    let since = match (args.since, args.days) {
-        (Some(since), _) if since > today => {
-            return Err(Error::Usage(format!(
-                "--since {since} is after today ({today})"
-            )));
-        }
-        (Some(since), _) => since,
-        (None, days) => {
-            StudyDay::from(today.date() - chrono::Days::new(u64::from(days.unwrap_or(30) - 1)))
-        }
-    };
-    let window = Window { since, today };
-    let ids: Vec<i64> = users.iter().map(|u| u.1).collect();
-    let deck = args.deck.as_deref();
-    let areas = store.report_areas(deck)?;
-    let cards = store.report_cards(&ids, deck)?;
-    let reviews = store.scheduled_reviews(&ids, deck, window.earliest(), today)?;
-    let exams = store.latest_exam_scores(&ids, deck)?;
-    let rows = Rows {
-        areas: &areas,
-        cards: &cards,
-        reviews: &reviews,
-        exams: &exams,
-    };
-    let named: Vec<(String, i64)> = users.iter().map(|u| (u.0.clone(), u.1)).collect();
-    let mut prompts: HashMap<(String, String), String> = HashMap::new();
-    let mut failed = None;
-    let mut prompt = |deck: &str, card: &str| {
-        let key = (deck.to_string(), card.to_string());
-        if let Some(p) = prompts.get(&key) {
-            return p.clone();
-        }
-        let p = match store.card_prompt(deck, card) {
-            Ok(p) => p.unwrap_or_else(|| card.to_string()),
-            Err(e) => {
-                failed.get_or_insert(e);
-                card.to_string()
-            }
-        };
-        prompts.insert(key, p.clone());
-        p
-    };
-    let report = report::build(&named, &rows, window, deck, args.all_users, &mut prompt);
-    if let Some(e) = failed {
-        return Err(e.into());
-    }
+    let window = Window::of(args.since, args.days, today).map_err(Error::Usage)?;
+    let deck = args.deck.as_deref().map(DeckId::from);
+    let report = report::load(&store, &users, deck.as_ref(), window, args.all_users)?;
+    write(ctx, args, &report)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the report as `args` ask: JSON, CSV, an HTML file or a table.
+fn write(ctx: &Context, args: &ReportArgs, report: &report::Report) -> Result<()> {
     if args.json {
-        let json = serde_json::to_string_pretty(&report)
+        let json = serde_json::to_string_pretty(report)
             .map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))?;
         outln!("{json}")?;
     } else if args.csv {
         let csv =
-            render::csv(&report).map_err(|e| Error::Usage(format!("cannot write CSV: {e}")))?;
+            render::csv(report).map_err(|e| Error::Usage(format!("cannot write CSV: {e}")))?;
         out!("{csv}")?;
     } else if let Some(path) = &args.html {
         let db = ctx.db_path()?;
-        crate::files::write_new(path, html::page(&report).as_bytes(), args.force, Some(&db))?;
+        crate::files::write_new(path, html::page(report).as_bytes(), args.force, Some(&db))?;
         errln!("wrote {}", path.display());
     } else {
         use std::io::IsTerminal;
@@ -144,7 +100,7 @@ pub(super) fn run(ctx: &Context, args: &ReportArgs, user_given: bool) -> Result<
             }
             _ => render::Width::All,
         };
-        out!("{}", render::text_in(&report, width))?;
+        out!("{}", render::text_in(report, width))?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -3,13 +3,13 @@
 
 use std::process::ExitCode;
 
-use clap::Args;
-use serde::Serialize;
-
 use super::Context;
+use crate::model::DeckId;
+use crate::report::{self, Status};
 use crate::store::Access;
-use crate::term::{Align, plural, table};
+use crate::text::{Align, plural, table};
 use crate::{Error, Result};
+use clap::Args;
 
 #[derive(Debug, Args)]
 pub(super) struct StatusArgs {
@@ -21,96 +21,22 @@ pub(super) struct StatusArgs {
     json: bool,
 }
 
-/// One area's figures.
-#[derive(Debug, Default, Serialize)]
-struct Row {
-    deck: String,
-    area: String,
-    name: String,
-    /// Cards due today or overdue.
-    due: usize,
-    /// Cards never answered.
-    new: usize,
-    /// Cards answered whose last scheduled answer failed (not yet recalled
-    /// since): with new and learned, they make up every card.
-    learning: usize,
-    /// Cards recalled at least once since their last failure.
-    learned: usize,
-    cards: usize,
-}
-
-#[derive(Debug, Serialize)]
-struct Status {
-    user: String,
-    study_day: String,
-    streak: u32,
-    /// New cards the daily allowance still lets in today.
-    new_today: usize,
-    areas: Vec<Row>,
-    total: Row,
-}
-
 pub(super) fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitCode> {
     let (store, user) = ctx.learner(Access::ReadOnly)?;
-    if let Some(deck) = &args.deck {
-        if store.deck_version(deck)?.is_none() {
-            return Err(Error::UnknownDeck(deck.clone()));
-        }
-    }
-    let today = ctx.now()?.study_day(user.rollover);
-    let mut areas: Vec<Row> = Vec::new();
-    for c in store.study_cards(user.id, args.deck.as_deref())? {
-        let i = match areas
-            .iter()
-            .position(|r| r.deck == c.key.deck && r.area == c.card.area)
-        {
-            Some(i) => i,
-            None => {
-                areas.push(Row {
-                    deck: c.key.deck.clone(),
-                    area: c.card.area.clone(),
-                    name: c.area_name.clone(),
-                    ..Row::default()
-                });
-                areas.len() - 1
-            }
-        };
-        let row = &mut areas[i];
-        row.cards += 1;
-        row.due += usize::from(c.state.due.is_some_and(|d| d <= today));
-        row.new += usize::from(c.state.is_new());
-        row.learning += usize::from(!c.state.is_new() && c.state.repetitions == 0);
-        row.learned += usize::from(c.state.repetitions >= 1);
-    }
-    let mut total = Row {
-        deck: args.deck.clone().unwrap_or_default(),
-        area: String::new(),
-        name: "Total".to_string(),
-        ..Row::default()
-    };
-    for r in &areas {
-        total.cards += r.cards;
-        total.due += r.due;
-        total.new += r.new;
-        total.learning += r.learning;
-        total.learned += r.learned;
-    }
-    let counts = store.day_counts(user.id, today)?;
-    let left = (user.new_per_day as usize).saturating_sub(counts.new);
-    let status = Status {
-        user: user.name.clone(),
-        study_day: today.to_string(),
-        streak: store.streak(user.id, today)?,
-        new_today: left.min(total.new),
-        areas,
-        total,
-    };
+    let deck = args.deck.as_deref().map(DeckId::from);
+    let status = report::status(&store, &user, deck.as_ref(), ctx.now()?)?;
     if args.json {
         let json = serde_json::to_string_pretty(&status)
             .map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))?;
         outln!("{json}")?;
         return Ok(ExitCode::SUCCESS);
     }
+    outln!("{}", text(&status))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The status as a table, a row per area, with the day's line.
+fn text(status: &Status) -> String {
     let several = status.areas.iter().any(|r| r.deck != status.areas[0].deck);
     let mut rows: Vec<Vec<String>> = status
         .areas
@@ -135,19 +61,16 @@ pub(super) fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitCode> {
     if rows.len() == 1 {
         rows.clear();
     }
-    outln!("{} · study day {}", status.user, status.study_day)?;
-    out!(
-        "{}",
+    format!(
+        "{} · study day {}\n{}New cards left for today: {} · streak: {}",
+        status.user,
+        status.study_day,
         table(
             &["area", "due", "new", "learning", "learned", "cards"],
             &Align::columns("lrrrrr"),
             &rows
-        )
-    )?;
-    outln!(
-        "New cards left for today: {} · streak: {}",
+        ),
         status.new_today,
-        plural(u64::from(status.streak), "day")
-    )?;
-    Ok(ExitCode::SUCCESS)
+        plural(status.streak, "day")
+    )
 }

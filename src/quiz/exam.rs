@@ -5,13 +5,17 @@ use chrono::{DateTime, Utc};
 
 use super::matching::{Match, judge_choice, judge_typed};
 use super::question::Question;
-use crate::store::CardKey;
+use crate::model::CardKey;
 
 /// How many questions each area gets: `n` shared in proportion to the
 /// weights by largest remainder (whole quotas first, then one more for the
 /// largest fractions, earlier areas first on ties), never more than an
-/// area has cards; what an area cannot take goes to the others.
+/// area has cards; what an area cannot take goes to the others. An area
+/// missing from `available` has no cards.
 pub fn allocate(weights: &[f64], available: &[usize], n: usize) -> Vec<usize> {
+    let available: Vec<usize> = (0..weights.len())
+        .map(|i| available.get(i).copied().unwrap_or(0))
+        .collect();
     let mut counts = vec![0usize; weights.len()];
     loop {
         let left = n - counts.iter().sum::<usize>();
@@ -135,6 +139,7 @@ pub fn percent(part: usize, whole: usize) -> usize {
 }
 
 impl Exam {
+    /// An exam of `questions`, answered by `deadline`.
     pub fn new(questions: Vec<ExamQuestion>, deadline: Option<DateTime<Utc>>) -> Exam {
         Exam {
             answers: vec![None; questions.len()],
@@ -168,7 +173,8 @@ impl Exam {
             self.next = self.questions.len();
             return None;
         }
-        let verdict = judge(&self.questions[self.next].question, &given);
+        // After the last question (or a stop) there is nothing to answer.
+        let verdict = judge(&self.questions.get(self.next)?.question, &given);
         self.answers[self.next] = Some((given, verdict));
         self.next += 1;
         Some(verdict)
@@ -184,14 +190,17 @@ impl Exam {
         self.next = self.questions.len();
     }
 
+    /// Whether time ran out.
     pub fn timed_out(&self) -> bool {
         self.timed_out
     }
 
+    /// The questions, in the order asked.
     pub fn questions(&self) -> &[ExamQuestion] {
         &self.questions
     }
 
+    /// Each question's answer as given and judged, if it was answered.
     pub fn answers(&self) -> &[Option<(Given, Match)>] {
         &self.answers
     }

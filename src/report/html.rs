@@ -5,8 +5,8 @@
 
 use std::fmt::Write;
 
-use super::render::percent;
-use super::{DueDay, Figures, Report, Section, Week};
+use super::columns::{COLUMNS, percent};
+use super::{CLASS, DueDay, Figures, Report, Section, Week};
 
 /// Text made safe for HTML content and attribute values.
 pub fn esc(text: &str) -> String {
@@ -71,11 +71,11 @@ pub fn page(report: &Report) -> String {
          under 21 days.</p>\n",
         esc(&report.since),
         esc(&report.until),
-        crate::term::plural(report.days.unsigned_abs(), "day")
+        crate::text::plural(report.days.unsigned_abs(), "day")
     );
     let charted = report.class.as_ref().or(report.users.first());
     if let Some(s) = charted {
-        let whose = if s.user == "class" {
+        let whose = if s.user == CLASS {
             "the class".to_string()
         } else {
             esc(&s.user)
@@ -165,17 +165,16 @@ fn heat_cell(f: &Figures) -> String {
 }
 
 fn section(s: &Section) -> String {
-    let title = if s.user == "class" {
+    let title = if s.user == CLASS {
         "The class, every learner together".to_string()
     } else {
         esc(&s.user)
     };
-    let mut out = format!(
-        "<h2>{title}</h2>\n<table><thead><tr><th>area</th><th>new</th><th>learning</th>\
-         <th>young</th><th>mature</th><th>retired</th><th>reviews</th><th>retention</th>\
-         <th>young</th><th>mature</th><th>ease</th><th>lapses</th><th>due 7d</th>\
-         <th>due 30d</th><th>exam</th></tr></thead><tbody>\n"
-    );
+    let mut out = format!("<h2>{title}</h2>\n<table><thead><tr>");
+    for c in COLUMNS.iter().filter(|c| !c.drawing) {
+        let _ = write!(out, "<th>{}</th>", esc(c.header));
+    }
+    out.push_str("</tr></thead><tbody>\n");
     for f in &s.areas {
         out.push_str(&row(f, ""));
     }
@@ -199,32 +198,12 @@ fn section(s: &Section) -> String {
 }
 
 fn row(f: &Figures, class: &str) -> String {
-    let ease = f
-        .average_ease
-        .map_or_else(|| "-".to_string(), |e| format!("{e:.2}"));
-    let exam = f
-        .exam
-        .as_ref()
-        .map_or_else(|| "-".to_string(), |e| format!("{}%", e.percent));
-    format!(
-        "<tr{class}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-         <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-        esc(&f.name),
-        f.cards.new,
-        f.cards.learning,
-        f.cards.young,
-        f.cards.mature,
-        f.cards.retired,
-        f.reviews.reviews,
-        percent(&f.reviews),
-        percent(&f.young),
-        percent(&f.mature),
-        ease,
-        f.lapses,
-        f.due_7,
-        f.due_30,
-        esc(&exam)
-    )
+    let mut out = format!("<tr{class}>");
+    for c in COLUMNS.iter().filter(|c| !c.drawing) {
+        let _ = write!(out, "<td>{}</td>", esc(&(c.cell)(f)));
+    }
+    out.push_str("</tr>\n");
+    out
 }
 
 /// Horizontal bars, one per area, 0-100%, weakest first (areas with

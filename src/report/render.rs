@@ -1,148 +1,9 @@
 //! The report as an aligned table for the terminal, as CSV (one row per
 //! user and area, then totals) and as JSON (the `Report` structure).
 
-use super::{Figures, Report, Section, Share};
-use crate::term::{Align, plural, table};
-
-/// A percentage to one decimal, or "-" with nothing to measure.
-pub fn percent(share: &Share) -> String {
-    share
-        .retention
-        .map_or_else(|| "-".to_string(), |r| format!("{:.1}%", r * 100.0))
-}
-
-/// A ten-cell bar of a share, blank with nothing to measure.
-pub fn bar(share: &Share) -> String {
-    match share.retention {
-        None => " ".repeat(10),
-        Some(r) => {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let full = ((r * 10.0).round() as usize).min(10);
-            format!("{}{}", "█".repeat(full), "░".repeat(10 - full))
-        }
-    }
-}
-
-fn or_dash<T: ToString>(v: Option<T>) -> String {
-    v.map_or_else(|| "-".to_string(), |v| v.to_string())
-}
-
-fn exam(f: &Figures) -> String {
-    f.exam
-        .as_ref()
-        .map_or_else(|| "-".to_string(), |e| format!("{}%", e.percent))
-}
-
-/// One column of the text table: its header, how it lines up, whether a
-/// narrow terminal shows it, and its cell.
-struct Column {
-    header: &'static str,
-    align: Align,
-    narrow: bool,
-    cell: fn(&Figures) -> String,
-}
-
-/// The text table's columns, in order. A terminal too narrow for all of
-/// them shows those marked `narrow` (`--wide` shows every one); through a
-/// pipe every column is written.
-const COLUMNS: [Column; 16] = [
-    Column {
-        header: "area",
-        align: Align::Left,
-        narrow: true,
-        cell: |f| f.name.clone(),
-    },
-    Column {
-        header: "new",
-        align: Align::Right,
-        narrow: false,
-        cell: |f| f.cards.new.to_string(),
-    },
-    Column {
-        header: "learning",
-        align: Align::Right,
-        narrow: false,
-        cell: |f| f.cards.learning.to_string(),
-    },
-    Column {
-        header: "young",
-        align: Align::Right,
-        narrow: false,
-        cell: |f| f.cards.young.to_string(),
-    },
-    Column {
-        header: "mature",
-        align: Align::Right,
-        narrow: false,
-        cell: |f| f.cards.mature.to_string(),
-    },
-    Column {
-        header: "retired",
-        align: Align::Right,
-        narrow: false,
-        cell: |f| f.cards.retired.to_string(),
-    },
-    Column {
-        header: "reviews",
-        align: Align::Right,
-        narrow: true,
-        cell: |f| f.reviews.reviews.to_string(),
-    },
-    Column {
-        header: "retention",
-        align: Align::Right,
-        narrow: true,
-        cell: |f| percent(&f.reviews),
-    },
-    Column {
-        header: "",
-        align: Align::Left,
-        narrow: true,
-        cell: |f| bar(&f.reviews),
-    },
-    Column {
-        header: "young",
-        align: Align::Right,
-        narrow: false,
-        cell: |f| percent(&f.young),
-    },
-    Column {
-        header: "mature",
-        align: Align::Right,
-        narrow: false,
-        cell: |f| percent(&f.mature),
-    },
-    Column {
-        header: "ease",
-        align: Align::Right,
-        narrow: false,
-        cell: |f| or_dash(f.average_ease.map(|e| format!("{e:.2}"))),
-    },
-    Column {
-        header: "lapses",
-        align: Align::Right,
-        narrow: true,
-        cell: |f| f.lapses.to_string(),
-    },
-    Column {
-        header: "due 7d",
-        align: Align::Right,
-        narrow: true,
-        cell: |f| f.due_7.to_string(),
-    },
-    Column {
-        header: "due 30d",
-        align: Align::Right,
-        narrow: false,
-        cell: |f| f.due_30.to_string(),
-    },
-    Column {
-        header: "exam",
-        align: Align::Right,
-        narrow: true,
-        cell: exam,
-    },
-];
+use super::columns::{COLUMNS, Column, bar, csv_header, csv_row, percent};
+use super::{CLASS, Figures, Report, Section};
+use crate::text::{Align, plural, table};
 
 /// How wide the text report may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,7 +40,7 @@ pub fn text_in(report: &Report, width: Width) -> String {
 }
 
 fn section_text(s: &Section, width: Width) -> String {
-    let title = if s.user == "class" {
+    let title = if s.user == CLASS {
         "The class, every learner together".to_string()
     } else {
         s.user.clone()
@@ -238,86 +99,11 @@ fn first_line(text: &str, max: usize) -> String {
     }
 }
 
-/// The CSV columns, in order.
-pub const CSV_HEADER: [&str; 27] = [
-    "user",
-    "deck",
-    "area",
-    "name",
-    "new",
-    "learning",
-    "young",
-    "mature",
-    "retired",
-    "reviews",
-    "passed",
-    "retention",
-    "young_reviews",
-    "young_passed",
-    "young_retention",
-    "mature_reviews",
-    "mature_passed",
-    "mature_retention",
-    "average_ease",
-    "lapses",
-    "due_7",
-    "due_30",
-    "exam_correct",
-    "exam_total",
-    "exam_percent",
-    "exam_date",
-    "since",
-];
-
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map_or_else(String::new, |v| v.to_string())
-}
-
-fn csv_row(user: &str, f: &Figures, since: &str) -> Vec<String> {
-    let area = if f.area.is_empty() {
-        "(total)"
-    } else {
-        &f.area
-    };
-    // Names come from decks and learners: a spreadsheet must show them as
-    // text, never run them as formulas.
-    let cell = |s: &str| crate::text::spreadsheet_cell(s).into_owned();
-    vec![
-        cell(user),
-        cell(&f.deck),
-        cell(area),
-        cell(&f.name),
-        f.cards.new.to_string(),
-        f.cards.learning.to_string(),
-        f.cards.young.to_string(),
-        f.cards.mature.to_string(),
-        f.cards.retired.to_string(),
-        f.reviews.reviews.to_string(),
-        f.reviews.passed.to_string(),
-        opt(f.reviews.retention),
-        f.young.reviews.to_string(),
-        f.young.passed.to_string(),
-        opt(f.young.retention),
-        f.mature.reviews.to_string(),
-        f.mature.passed.to_string(),
-        opt(f.mature.retention),
-        opt(f.average_ease),
-        f.lapses.to_string(),
-        f.due_7.to_string(),
-        f.due_30.to_string(),
-        opt(f.exam.as_ref().map(|e| e.correct)),
-        opt(f.exam.as_ref().map(|e| e.total)),
-        opt(f.exam.as_ref().map(|e| e.percent)),
-        opt(f.exam.as_ref().map(|e| e.date.clone())),
-        since.to_string(),
-    ]
-}
-
 /// One row per user and area, then each user's total (area "(total)"),
 /// then the class rows (user "class") with `--all-users`.
 pub fn csv(report: &Report) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(CSV_HEADER)?;
+    w.write_record(csv_header())?;
     for s in report.users.iter().chain(report.class.as_ref()) {
         for f in s.areas.iter().chain(std::iter::once(&s.total)) {
             w.write_record(csv_row(&s.user, f, &report.since))?;

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Timelike};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
 
 /// A study day: a calendar date whose day starts at the rollover hour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -89,6 +89,34 @@ impl FromStr for StudyDay {
 impl fmt::Display for StudyDay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+/// An instant with the local offset in force at it: when an answer is
+/// given, and so the study day it counts for. A front end makes one from
+/// its clock and zone; the rules only read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now(DateTime<FixedOffset>);
+
+impl Now {
+    /// The instant `local`, seen on its own wall clock.
+    pub fn new(local: DateTime<FixedOffset>) -> Now {
+        Now(local)
+    }
+
+    /// The instant in UTC.
+    pub fn utc(self) -> DateTime<Utc> {
+        self.0.with_timezone(&Utc)
+    }
+
+    /// The instant on the local wall clock.
+    pub fn local(self) -> DateTime<FixedOffset> {
+        self.0
+    }
+
+    /// The study day this instant falls in.
+    pub fn study_day(self, rollover: Rollover) -> StudyDay {
+        StudyDay::of(&self.0, rollover)
     }
 }
 

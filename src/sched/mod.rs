@@ -10,6 +10,6 @@ pub mod clock;
 pub mod grade;
 pub mod sm2;
 
-pub use clock::{Rollover, RolloverError, StudyDay};
+pub use clock::{Now, Rollover, RolloverError, StudyDay};
 pub use grade::Grade;
 pub use sm2::{Ease, Interval, Quality, QualityError, State};

@@ -1,17 +1,15 @@
-//! A user's review log as rows to export and import, and the replay that
-//! rebuilds card state from it.
+//! A learner's review log as a file: the rows `history export` writes and
+//! `history import` reads, each row checked, in JSON lines or CSV.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::reviews::{CardKey, Mode, NewReview, insert_review, new_review_id, to_millis};
-use super::{Store, StoreError, timestamp};
-use crate::sched::{Quality, State, StudyDay};
+use super::{ReviewLog, StoreError};
+use crate::model::{CardKey, Mode};
+use crate::sched::{Quality, StudyDay};
 
 /// One review as exported: flat, so JSON lines and CSV share it. E-Factors
 /// are in hundredths (250 is 2.50); a new card's due day is empty.
@@ -90,11 +88,9 @@ impl HistoryRow {
         }
         Ok(Review {
             id: self.id.clone(),
-            card: CardKey {
-                deck: self.deck.clone(),
-                card: self.card.clone(),
-            },
-            at,
+            card: CardKey::new(self.deck.as_str(), self.card.as_str()),
+            // Stored times are to the millisecond.
+            at: crate::review::to_millis(at),
             day,
             mode: self.mode.parse().map_err(|_| {
                 format!(
@@ -108,14 +104,6 @@ impl HistoryRow {
     }
 }
 
-/// A review with the states around it, as a bulk writer knows them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogEntry {
-    pub review: Review,
-    pub before: State,
-    pub after: State,
-}
-
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportReport {
@@ -124,236 +112,6 @@ pub struct ImportReport {
     pub present: usize,
     /// Card states the import changed, rebuilt from the log.
     pub rebuilt: usize,
-}
-
-/// How long one import transaction may hold the write lock before it
-/// commits and lets others in (a drill waiting to save an answer).
-const IMPORT_BATCH: Duration = Duration::from_millis(200);
-
-impl Store {
-    /// A user's whole review log, in the order it replays: by time, then
-    /// as recorded.
-    pub fn history(&self, user: i64) -> Result<Vec<HistoryRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT uid, deck_id, card_id, reviewed_at, study_day, mode, quality, response_ms,
-                    before_reps, before_ease, before_interval, before_due, before_lapses,
-                    after_reps, after_ease, after_interval, after_due, after_lapses
-                 FROM reviews WHERE user_id = ?1 ORDER BY reviewed_at, id",
-            )
-            .map_err(self.err())?;
-        let rows = stmt
-            .query_map([user], |r| {
-                Ok(HistoryRow {
-                    id: Some(r.get(0)?),
-                    deck: r.get(1)?,
-                    card: r.get(2)?,
-                    reviewed_at: r.get(3)?,
-                    study_day: r.get(4)?,
-                    mode: r.get(5)?,
-                    quality: r.get(6)?,
-                    response_ms: r.get(7)?,
-                    before_repetitions: r.get(8)?,
-                    before_ease: r.get(9)?,
-                    before_interval: r.get(10)?,
-                    before_due: r.get(11)?,
-                    before_lapses: r.get(12)?,
-                    after_repetitions: r.get(13)?,
-                    after_ease: r.get(14)?,
-                    after_interval: r.get(15)?,
-                    after_due: r.get(16)?,
-                    after_lapses: r.get(17)?,
-                })
-            })
-            .map_err(self.err())?;
-        rows.collect::<Result<_, _>>().map_err(self.err())
-    }
-
-    /// Appends many reviews to a user's log in one transaction, as given
-    /// (the states must be SM-2's), without touching card state: `repair`
-    /// rebuilds it from the log afterwards. For loading large histories
-    /// quickly, such as benchmark databases.
-    pub fn append_log(&mut self, user: i64, entries: &[LogEntry]) -> Result<(), StoreError> {
-        self.write(|tx| {
-            for e in entries {
-                let r = &e.review;
-                let id = r.id.clone().unwrap_or_else(new_review_id);
-                let review = NewReview {
-                    id: &id,
-                    card: &r.card,
-                    at: to_millis(r.at),
-                    day: r.day,
-                    mode: r.mode,
-                    quality: r.quality,
-                    response_ms: r.response_ms,
-                };
-                insert_review(tx, user, &review, &e.before, &e.after)?;
-            }
-            Ok(())
-        })
-    }
-
-    /// Whether a card (active or retired) is installed.
-    pub fn has_card(&self, card: &CardKey) -> Result<bool, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM cards WHERE deck_id = ?1 AND id = ?2)",
-                params![card.deck, card.card],
-                |r| r.get(0),
-            )
-            .map_err(self.err())
-    }
-
-    /// Adds reviews to a user's log, skipping those already present (the
-    /// same id; or, for a review without one, the same time, card, mode
-    /// and grade), then rebuilds the state of every card they name by
-    /// replaying its log.
-    ///
-    /// A review id already recorded for another learner or card is refused
-    /// before anything is written. The writing is done in transactions of
-    /// a fifth of a second each, so a drill running beside a long import
-    /// still saves its answers; an import cut short is completed by
-    /// running it again.
-    pub fn import_history(
-        &mut self,
-        user: i64,
-        reviews: &[Review],
-    ) -> Result<ImportReport, StoreError> {
-        let mut report = ImportReport::default();
-        let mut fresh: Vec<(String, &Review)> = Vec::new();
-        for r in reviews {
-            match self.find_review(user, r)? {
-                Found::Present => report.present += 1,
-                Found::Missing(id) => fresh.push((id, r)),
-            }
-        }
-        let mut rest = fresh.as_slice();
-        while !rest.is_empty() {
-            let (added, left) = self.write(|tx| {
-                let started = Instant::now();
-                let mut added = 0;
-                let mut rest = rest;
-                while let Some(((id, r), tail)) = rest.split_first() {
-                    let review = NewReview {
-                        id,
-                        card: &r.card,
-                        at: to_millis(r.at),
-                        day: r.day,
-                        mode: r.mode,
-                        quality: r.quality,
-                        response_ms: r.response_ms,
-                    };
-                    let new = State::NEW;
-                    insert_review(tx, user, &review, &new, &new)?;
-                    added += 1;
-                    rest = tail;
-                    if started.elapsed() > IMPORT_BATCH {
-                        break;
-                    }
-                }
-                Ok((added, rest))
-            })?;
-            report.added += added;
-            rest = left;
-            if !rest.is_empty() {
-                pause_for_others();
-            }
-        }
-        let cards: BTreeSet<&CardKey> = reviews.iter().map(|r| &r.card).collect();
-        let cards: Vec<&CardKey> = cards.into_iter().collect();
-        let mut rest = cards.as_slice();
-        while !rest.is_empty() {
-            let (changed, left) = self.write(|tx| {
-                let started = Instant::now();
-                let mut changed = 0;
-                let mut rest = rest;
-                while let Some((card, tail)) = rest.split_first() {
-                    changed += usize::from(super::check::rebuild_card(tx, user, card)?);
-                    rest = tail;
-                    if started.elapsed() > IMPORT_BATCH {
-                        break;
-                    }
-                }
-                Ok((changed, rest))
-            })?;
-            report.rebuilt += changed;
-            rest = left;
-            if !rest.is_empty() {
-                pause_for_others();
-            }
-        }
-        Ok(report)
-    }
-
-    /// Whether a review from a file is already in the user's log; the id
-    /// it gets if not.
-    fn find_review(&self, user: i64, r: &Review) -> Result<Found, StoreError> {
-        let err = self.err();
-        match &r.id {
-            Some(id) => {
-                let owner: Option<(i64, String, String)> = self
-                    .conn
-                    .prepare_cached("SELECT user_id, deck_id, card_id FROM reviews WHERE uid = ?1")
-                    .map_err(&err)?
-                    .query_row([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-                    .optional()
-                    .map_err(&err)?;
-                match owner {
-                    None => Ok(Found::Missing(id.clone())),
-                    Some((u, deck, card))
-                        if u == user && deck == r.card.deck && card == r.card.card =>
-                    {
-                        Ok(Found::Present)
-                    }
-                    Some((_, deck, card)) => Err(StoreError::HistoryConflict {
-                        id: id.clone(),
-                        existing: format!("{deck}/{card}"),
-                    }),
-                }
-            }
-            None => {
-                let present: bool = self
-                    .conn
-                    .prepare_cached(
-                        "SELECT EXISTS (SELECT 1 FROM reviews WHERE user_id = ?1
-                            AND reviewed_at = ?2 AND deck_id = ?3 AND card_id = ?4
-                            AND mode = ?5 AND quality = ?6)",
-                    )
-                    .map_err(&err)?
-                    .query_row(
-                        params![
-                            user,
-                            timestamp(to_millis(r.at)),
-                            r.card.deck,
-                            r.card.card,
-                            r.mode.name(),
-                            r.quality.value()
-                        ],
-                        |row| row.get(0),
-                    )
-                    .map_err(&err)?;
-                Ok(if present {
-                    Found::Present
-                } else {
-                    Found::Missing(new_review_id())
-                })
-            }
-        }
-    }
-}
-
-/// Whether a review from a file is in the log.
-enum Found {
-    Present,
-    Missing(String),
-}
-
-/// Lets a process waiting for the write lock take it between two import
-/// transactions: SQLite's busy handler polls, and would miss a lock that
-/// is released and taken again at once.
-fn pause_for_others() {
-    std::thread::sleep(Duration::from_millis(25));
 }
 
 /// How a history file is written.
@@ -378,7 +136,7 @@ impl Format {
 /// and its card installed in `store`; or every problem, each as
 /// `path:line: message`. Nothing is written either way.
 pub fn prepare(
-    store: &Store,
+    store: &(impl ReviewLog + ?Sized),
     path: &Path,
     text: &str,
 ) -> Result<Result<Vec<Review>, Vec<String>>, StoreError> {

@@ -1,59 +1,46 @@
-//! The SQLite store: users and their settings, installed decks and cards,
-//! each user's card state, and the append-only review log.
+//! What the engine needs from a database, as narrow traits by consumer:
+//! the review log, study (a learner's cards and day), decks, users, exams,
+//! the report's source and maintenance; with backend-neutral types
+//! ([`UserId`], [`CardKey`], typed times) and one error type.
 //!
-//! This is the only module that speaks SQL. It depends on `sched` for the
-//! scheduler and on the deck model (data only); it never prints, never
-//! reads the clock (times are passed in) and never alters a database it
-//! cannot fully understand: a file that is not SQLite, a read-only file, or
-//! a schema newer than this build is refused before anything is written.
+//! The traits are primitives: which answer moves a schedule, how a log is
+//! replayed, what counts for a streak are the rules' (`review`), which
+//! run on top of them. A backend ([`sqlite`], the embedded default) is the
+//! only code that speaks SQL; every backend passes the one contract suite
+//! in `tests/store_contract.rs`.
 
-mod check;
-mod decks;
-mod exams;
 pub mod history;
-mod open;
-mod report;
-mod reviews;
-mod sessions;
-mod users;
+pub mod sqlite;
+mod types;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, TransactionBehavior};
+use chrono::{DateTime, Utc};
 
-pub use check::{CheckReport, Mismatch};
-pub use decks::{DeckSummary, InstallReport, InstalledDeck};
-pub use exams::{ExamAnswer, ExamAttempt, ExamRecord, ExamStart, GivenAnswer};
-pub use history::{HistoryRow, ImportReport, LogEntry, Review};
-pub use open::{APPLICATION_ID, Access, Builtin, Opening, damage};
-pub use report::{AreaName, ExamScore, ReportCard, ScheduledReview};
-pub use reviews::{CardKey, Mode, Recorded};
-pub use sessions::{DayCounts, StudyCard};
-pub use users::{Setting, User, UserSummary, check_user_name, valid_user_name};
+use crate::deck::Deck;
+pub use crate::model::{CardId, CardKey, DeckId, Mode, UserId};
+use crate::sched::{State, StudyDay};
+pub use history::{HistoryRow, ImportReport, Review};
+pub use sqlite::{APPLICATION_ID, Access, Builtin, Opening, SCHEMA_VERSION, SqliteStore};
+pub use types::*;
 
-/// Migrations, in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_initial.sql"),
-    include_str!("migrations/0002_sessions.sql"),
-    include_str!("migrations/0003_exams.sql"),
-    include_str!("migrations/0004_report_index.sql"),
-    include_str!("migrations/0005_review_ids.sql"),
-    include_str!("migrations/0006_new_cards.sql"),
-];
+/// Every store trait, for code that uses a store whole:
+/// `use recall::store::prelude::*;`.
+pub mod prelude {
+    pub use super::{Decks, Exams, Maintenance, ReportSource, ReviewLog, Store, Study, Users};
+}
 
-/// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
-
-/// Every way the store can fail.
+/// Every way a store can fail. The backend's own errors are kept as their
+/// source, never as a type of this crate's interface.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database {}: {source}", path.display())]
-    Sqlite {
-        path: PathBuf,
+    /// What the database itself reported.
+    #[error("database {place}: {source}")]
+    Backend {
+        place: String,
         #[source]
-        source: rusqlite::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     #[error("database {}: the directory {} does not exist", path.display(), dir.display())]
     NoDirectory { path: PathBuf, dir: PathBuf },
@@ -65,27 +52,21 @@ pub enum StoreError {
     NotADatabase(PathBuf),
     #[error("database {}: not a recall database (another program's SQLite file); left untouched", .0.display())]
     NotRecall(PathBuf),
-    #[error("database {}: busy: another recall is writing to it", .0.display())]
-    Busy(PathBuf),
-    #[error("database {}: the file is damaged ({detail}); restore it from a backup (`recall backup FILE` makes one)", path.display())]
-    Damaged { path: PathBuf, detail: String },
-    #[error("the built-in deck: {0}")]
-    FirstDeck(Box<crate::deck::Invalid>),
     #[error(
-        "no learner with id {0}: they were removed while this ran; nothing more is saved for them"
-    )]
-    NoSuchUser(i64),
-    #[error("{0}")]
-    UserName(String),
-    #[error(
-        "database {}: written by a newer recall (schema version {found}; this one knows up to {known}); left untouched",
-        path.display()
+        "database {place}: written by a newer recall (schema version {found}; this one knows up to {known}); left untouched"
     )]
     Newer {
-        path: PathBuf,
+        place: String,
         found: i64,
         known: i64,
     },
+    /// Another process held the write lock for longer than this one waits.
+    #[error("database {0}: busy: another recall is writing to it")]
+    Busy(String),
+    #[error(
+        "database {place}: the file is damaged ({detail}); restore it from a backup (`recall backup FILE` makes one)"
+    )]
+    Damaged { place: String, detail: String },
     #[error("no card {card:?} in deck {deck:?}")]
     UnknownCard { deck: String, card: String },
     #[error(
@@ -98,144 +79,229 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    #[error("the built-in deck: {0}")]
+    FirstDeck(Box<crate::deck::Invalid>),
+    #[error(
+        "no learner with id {0}: they were removed while this ran; nothing more is saved for them"
+    )]
+    NoSuchUser(UserId),
+    #[error("{0}")]
+    UserName(String),
+    #[error("{0}")]
+    Invalid(String),
 }
 
-/// An open database.
-pub struct Store {
-    conn: Connection,
-    path: PathBuf,
-    created: bool,
-    added_user: bool,
-}
-
-/// How long one statement waits for another process's write lock before
-/// it reports the database busy.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
-impl Store {
-    fn wrap(conn: Connection, path: &Path, created: bool) -> Store {
-        Store {
-            conn,
-            path: path.to_path_buf(),
-            created,
-            added_user: false,
-        }
-    }
-
-    /// Whether this open added the learner it was asked for.
-    pub fn added_user(&self) -> bool {
-        self.added_user
-    }
-
-    /// Whether this open created the database file.
-    pub fn created(&self) -> bool {
-        self.created
-    }
-
-    /// Where the database is.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// How long a write waits for another process's lock before it
-    /// fails with [`StoreError::Busy`] (10 seconds unless set).
-    pub fn set_patience(&mut self, wait: Duration) -> Result<(), StoreError> {
-        self.conn.busy_timeout(wait).map_err(self.err())
-    }
-
-    /// Runs `f` in a write transaction taken at once (`BEGIN IMMEDIATE`),
-    /// so what it reads cannot change before it writes. Nothing is kept if
-    /// `f` fails.
-    fn write<T>(
+/// The review log: every answer, appended, never changed by a review; and
+/// each card's state, a cache of it.
+pub trait ReviewLog {
+    /// Runs `f` on one card's log and stored state, holding the write
+    /// lock, and writes what it returns in the same transaction: nothing
+    /// else can change the card between the read and the write.
+    fn update_card(
         &mut self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, TxError>,
-    ) -> Result<T, StoreError> {
-        let err = sqlite(&self.path);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&err)?;
-        let value = f(&tx).map_err(|e| match e {
-            TxError::Sql(e) => err(e),
-            TxError::Store(e) => e,
-        })?;
-        tx.commit().map_err(&err)?;
-        Ok(value)
-    }
+        user: UserId,
+        card: &CardKey,
+        f: &mut dyn FnMut(&CardLog) -> Result<CardWrite, StoreError>,
+    ) -> Result<(), StoreError>;
 
-    /// Copies the database, as one consistent snapshot, to a new file at
-    /// `to` through SQLite's online backup: what is still in the `-wal`
-    /// is included, and writers may go on meanwhile.
-    pub fn backup(&self, to: &Path) -> Result<(), StoreError> {
-        let err = sqlite(to);
-        let mut target = Connection::open(to).map_err(&err)?;
-        {
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut target).map_err(&err)?;
-            backup
-                .run_to_completion(1024, Duration::from_millis(10), None)
-                .map_err(&err)?;
-        }
-        // A copy on its own: one file, not a WAL database.
-        target
-            .pragma_update(None, "journal_mode", "DELETE")
-            .map_err(&err)?;
-        target.close().map_err(|(_, e)| err(e))
-    }
+    /// A user's state of one card (new if never scheduled).
+    fn card_state(&self, user: UserId, card: &CardKey) -> Result<State, StoreError>;
 
-    fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-        sqlite(&self.path)
-    }
+    /// Every card state a user has, ordered by deck and card.
+    fn card_states(&self, user: UserId) -> Result<Vec<(CardKey, State)>, StoreError>;
+
+    /// A user's whole log as exported, in replay order.
+    fn history(&self, user: UserId) -> Result<Vec<HistoryRow>, StoreError>;
+
+    /// Whether a review from a file is in the user's log (by its id, or,
+    /// without one, by time, card, mode and grade); its owner if it is
+    /// another learner's or card's.
+    fn find_review(&self, user: UserId, review: &Review) -> Result<Found, StoreError>;
+
+    /// Appends reviews as given, in one transaction, skipping any whose id
+    /// is already recorded; card state is left to be rebuilt. The number
+    /// appended.
+    fn append_reviews(
+        &mut self,
+        user: UserId,
+        reviews: &[(NewReview, State, State)],
+    ) -> Result<usize, StoreError>;
+
+    /// Whether a card (active or retired) is installed.
+    fn has_card(&self, card: &CardKey) -> Result<bool, StoreError>;
+
+    /// How long a write waits for another process's lock before it fails
+    /// with [`StoreError::Busy`].
+    fn set_patience(&mut self, wait: Duration) -> Result<(), StoreError>;
 }
 
-/// What a write transaction can fail with.
-enum TxError {
-    Sql(rusqlite::Error),
-    Store(StoreError),
+/// What a learner's session needs: their cards, what they did today, and
+/// the days they finished a drill.
+pub trait Study {
+    /// The active cards of every installed deck (or of `deck`), with the
+    /// user's state of each, in deck and file order.
+    fn study_cards(
+        &self,
+        user: UserId,
+        deck: Option<&DeckId>,
+    ) -> Result<Vec<StudyCard>, StoreError>;
+
+    /// The user's drill, repeat and quiz answers on `day`, in order.
+    fn day_reviews(&self, user: UserId, day: StudyDay) -> Result<Vec<DayReview>, StoreError>;
+
+    /// Records a drill session.
+    fn record_session(&mut self, session: &SessionRecord) -> Result<(), StoreError>;
+
+    /// The study days, latest first, on or before `until`, on which the
+    /// user finished a drill.
+    fn finished_days(&self, user: UserId, until: StudyDay) -> Result<Vec<StudyDay>, StoreError>;
 }
 
-impl From<rusqlite::Error> for TxError {
-    fn from(e: rusqlite::Error) -> TxError {
-        TxError::Sql(e)
-    }
+/// Installed decks.
+pub trait Decks {
+    /// Installs `deck`, or brings an installed copy up to date with it:
+    /// cards matched by id keep their history, cards gone are retired.
+    fn install_deck(
+        &mut self,
+        deck: &Deck,
+        now: DateTime<Utc>,
+    ) -> Result<InstallReport, StoreError>;
+
+    /// Every installed deck, with what is due for `user` on `today`.
+    fn decks(&self, user: Option<UserId>, today: StudyDay) -> Result<Vec<DeckSummary>, StoreError>;
+
+    /// One installed deck in full.
+    fn installed_deck(
+        &self,
+        id: &DeckId,
+        user: Option<UserId>,
+        today: StudyDay,
+    ) -> Result<Option<InstalledDeck>, StoreError>;
+
+    /// The version of an installed deck.
+    fn deck_version(&self, id: &DeckId) -> Result<Option<u32>, StoreError>;
+
+    /// Removes a deck with its cards and every user's history of them:
+    /// the number of reviews deleted, or `None` if no such deck.
+    fn remove_deck(&mut self, id: &DeckId) -> Result<Option<u64>, StoreError>;
+
+    /// The active cards of a deck, in file order.
+    fn deck_cards(&self, id: &DeckId) -> Result<Vec<crate::deck::Card>, StoreError>;
 }
 
-impl From<StoreError> for TxError {
-    fn from(e: StoreError) -> TxError {
-        TxError::Store(e)
-    }
+/// Learners and their settings.
+pub trait Users {
+    /// The user with this name.
+    fn user(&self, name: &str) -> Result<Option<User>, StoreError>;
+
+    /// Adds a user; `None` if one with this name exists.
+    fn add_user(&mut self, name: &str, now: DateTime<Utc>) -> Result<Option<User>, StoreError>;
+
+    /// Every user, by name, with their totals.
+    fn users(&self) -> Result<Vec<UserSummary>, StoreError>;
+
+    /// Removes a user and their history, nobody else's; the number of
+    /// reviews deleted, or `None` if there is no such user.
+    fn remove_user(&mut self, name: &str) -> Result<Option<u64>, StoreError>;
+
+    /// Changes one of a user's settings.
+    fn set(&mut self, user: &User, setting: Setting) -> Result<(), StoreError>;
 }
 
-/// Turns SQLite's errors into the store's: a lock held too long is
-/// [`StoreError::Busy`], a damaged file [`StoreError::Damaged`].
-fn sqlite(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + use<> {
-    use rusqlite::ErrorCode;
-    let path = path.to_path_buf();
-    move |source| match source.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy(path.clone()),
-        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Damaged {
-            path: path.clone(),
-            detail: source.to_string(),
-        },
-        _ => StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        },
-    }
+/// Mock-exam attempts.
+pub trait Exams {
+    /// Saves one exam answer: its review (written by `review`, as
+    /// [`ReviewLog::update_card`] does) and the question as asked and
+    /// answered, in one transaction. The first answer (`exam` is `None`)
+    /// records the attempt; its id comes back.
+    fn record_exam_answer(
+        &mut self,
+        user: UserId,
+        exam: Option<ExamId>,
+        start: &ExamStart,
+        given: &GivenAnswer,
+        review: &mut dyn FnMut(&CardLog) -> Result<CardWrite, StoreError>,
+    ) -> Result<ExamId, StoreError>;
+
+    /// Scores an attempt: the questions left unanswered are stored as such
+    /// and the attempt is finished.
+    fn finish_exam(
+        &mut self,
+        exam: ExamId,
+        ended: DateTime<Utc>,
+        timed_out: bool,
+        unanswered: &[(usize, ExamAnswer)],
+    ) -> Result<(), StoreError>;
+
+    /// Stores a finished attempt whole (its reviews are not logged).
+    fn record_exam(&mut self, user: UserId, exam: &ExamRecord) -> Result<ExamId, StoreError>;
+
+    /// A user's attempts, oldest first, with per-area scores.
+    fn exams(&self, user: UserId) -> Result<Vec<ExamAttempt>, StoreError>;
 }
 
-/// A stored text that does not read as what it should be (a date, a
-/// mode, a card's JSON): the error SQLite's own conversions give.
-pub(crate) fn bad_text(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+/// The rows a retention report is computed from.
+pub trait ReportSource {
+    /// Every area of every installed deck (or of `deck`), in deck order.
+    fn report_areas(&self, deck: Option<&DeckId>) -> Result<Vec<AreaName>, StoreError>;
+
+    /// The cards of `users` as a report counts them, retired ones too.
+    fn report_cards(
+        &self,
+        users: &[UserId],
+        deck: Option<&DeckId>,
+    ) -> Result<Vec<ReportCard>, StoreError>;
+
+    /// The scheduled reviews of `users` between two study days.
+    fn scheduled_reviews(
+        &self,
+        users: &[UserId],
+        deck: Option<&DeckId>,
+        from: StudyDay,
+        to: StudyDay,
+    ) -> Result<Vec<ScheduledReview>, StoreError>;
+
+    /// Each user's score per area in their latest scored exam that asked
+    /// about it.
+    fn latest_exam_scores(
+        &self,
+        users: &[UserId],
+        deck: Option<&DeckId>,
+    ) -> Result<Vec<ExamScore>, StoreError>;
+
+    /// The prompt of a card, for naming it.
+    fn card_prompt(&self, card: &CardKey) -> Result<Option<String>, StoreError>;
 }
 
-/// A card from the JSON a `cards` row stores.
-pub(crate) fn card_json(json: &str) -> rusqlite::Result<crate::deck::Card> {
-    serde_json::from_str(json).map_err(bad_text)
+/// Checking, repairing and copying the database.
+pub trait Maintenance {
+    /// Where the database is, as messages name it.
+    fn place(&self) -> String;
+
+    /// What the database's own integrity checks find; empty when sound.
+    fn integrity(&self) -> Result<Vec<String>, StoreError>;
+
+    /// How much it holds.
+    fn counts(&self) -> Result<Counts, StoreError>;
+
+    /// Visits every review of every learner, by learner, card, time and
+    /// order of recording.
+    fn each_review(
+        &self,
+        f: &mut dyn FnMut(UserId, &CardKey, &LoggedReview) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// Every stored card state, with its last rescheduling review.
+    fn stored_states(&self) -> Result<Vec<StoredState>, StoreError>;
+
+    /// Replaces every card state with these.
+    fn replace_states(&mut self, states: &[StoredState]) -> Result<(), StoreError>;
+
+    /// Copies the database, as one consistent snapshot, to a new file.
+    fn backup(&self, to: &std::path::Path) -> Result<(), StoreError>;
 }
 
-/// A UTC time as stored: fixed width, milliseconds, so text order is time
-/// order.
-pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
+/// Everything a front end needs from one database, whatever its backend.
+pub trait Store: ReviewLog + Study + Decks + Users + Exams + ReportSource + Maintenance {}
+
+impl<T: ReviewLog + Study + Decks + Users + Exams + ReportSource + Maintenance> Store for T {}

@@ -8,16 +8,7 @@ use std::io::{BufRead, BufReader, IsTerminal, Stdin, Stdout, Write};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::{cursor, execute, terminal};
 
-/// How a piece of text is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
-    Plain,
-    Bold,
-    Dim,
-    Good,
-    Bad,
-    Warn,
-}
+use super::{Prompt, Style, Ticker};
 
 /// Where answers come from and the screen goes.
 pub struct Terminal {
@@ -34,19 +25,12 @@ pub struct Terminal {
     keys_help: String,
 }
 
-/// A line kept up to date at the top of the screen while a prompt waits
-/// (an exam's countdown): the text now, and whether time is up.
-pub type Ticker = Box<dyn Fn() -> (String, bool)>;
-
 enum Input {
     /// A terminal in raw mode: one key at a time.
     Keys,
     /// A pipe or file: one line per answer.
     Lines(BufReader<Stdin>),
 }
-
-/// The keys every prompt takes, shown after its own on a terminal.
-const STOP_AND_HELP: &str = "q stop · ? keys";
 
 impl Terminal {
     /// Keys and colour when both ends are a terminal (colour unless
@@ -72,20 +56,6 @@ impl Terminal {
             typing: None,
             keys_help: String::new(),
         })
-    }
-
-    /// What `?` shows at a key prompt: every key of the session, a line
-    /// each.
-    pub fn set_keys_help(&mut self, help: &str) {
-        self.keys_help = help.to_string();
-    }
-
-    /// Keeps the first line of the screen up to date while waiting for a
-    /// key, on a terminal; when the ticker says time is up, the prompt
-    /// ends as if the input had. `None` stops it. Lines from a pipe are
-    /// read without it.
-    pub fn set_ticker(&mut self, ticker: Option<Ticker>) {
-        self.ticker = ticker;
     }
 
     /// The next key, redrawing the ticker's line meanwhile and the whole
@@ -152,59 +122,6 @@ impl Terminal {
         }
     }
 
-    /// On a terminal, whether the learner has pressed Esc, Ctrl-C or
-    /// Ctrl-D since the last prompt (without waiting for a key); always
-    /// `false` from a pipe.
-    pub fn wants_to_stop(&mut self) -> std::io::Result<bool> {
-        if !self.interactive() {
-            return Ok(false);
-        }
-        while crossterm::event::poll(std::time::Duration::ZERO)? {
-            match read_event()? {
-                Some(Key::Quit) => return Ok(true),
-                Some(Key::Resize) => self.redraw()?,
-                _ => {}
-            }
-        }
-        Ok(false)
-    }
-
-    /// Whether this is a terminal read key by key.
-    pub fn interactive(&self) -> bool {
-        matches!(self.input, Input::Keys)
-    }
-
-    /// A fresh screen for the next card (on a terminal), so it never
-    /// scrolls a wall of text; a blank line between cards otherwise.
-    pub fn clear(&mut self) -> std::io::Result<()> {
-        self.screen.clear();
-        match self.input {
-            Input::Keys => execute!(
-                self.out,
-                terminal::Clear(terminal::ClearType::All),
-                cursor::MoveTo(0, 0)
-            ),
-            Input::Lines(_) => writeln!(self.out),
-        }
-    }
-
-    /// Writes lines of text. Whatever the text holds, nothing in it acts
-    /// on the terminal: control characters are shown, not obeyed.
-    pub fn say(&mut self, text: &str) -> std::io::Result<()> {
-        self.say_styled(text, Style::Plain)
-    }
-
-    /// Writes lines of text in `style` (plain without colour), shown, not
-    /// obeyed, as [`Terminal::say`] does; on a terminal, wrapped at word
-    /// boundaries to the window's width.
-    pub fn say_styled(&mut self, text: &str, style: Style) -> std::io::Result<()> {
-        if self.interactive() {
-            self.screen.push((text.to_string(), style));
-        }
-        self.write_lines(text, style)?;
-        self.out.flush()
-    }
-
     fn write_lines(&mut self, text: &str, style: Style) -> std::io::Result<()> {
         let text = crate::text::clean(text);
         if !self.interactive() {
@@ -240,57 +157,67 @@ impl Terminal {
             Style::Warn => text.yellow().to_string(),
         }
     }
+}
 
-    /// Shows `help` and waits for an answer that `accept` takes: one key
-    /// on a terminal (Enter is ""), one line (trimmed) from a pipe. A wrong
-    /// key asks again; `?` lists every key; `q` (where it is no answer),
-    /// Esc, Ctrl-C, Ctrl-D or the end of the input stop (`None`). On a
-    /// terminal the prompt says so.
-    pub fn ask(
-        &mut self,
-        help: &str,
-        accept: impl Fn(&str) -> bool,
-    ) -> std::io::Result<Option<String>> {
-        let shown = if self.interactive() {
-            format!("{help} · {STOP_AND_HELP}")
-        } else {
-            help.to_string()
-        };
-        self.say_styled(&shown, Style::Dim)?;
-        loop {
-            let answer = match &mut self.input {
-                Input::Keys => self.answer_key()?,
-                Input::Lines(stdin) => read_line(stdin)?,
-            };
-            let Some(answer) = answer else {
-                return Ok(None);
-            };
-            if accept(&answer) {
-                return Ok(Some(answer));
+impl Prompt for Terminal {
+    /// On a terminal, whether the learner has pressed Esc, Ctrl-C or
+    /// Ctrl-D since the last prompt (without waiting for a key); always
+    /// `false` from a pipe.
+    fn wants_to_stop(&mut self) -> std::io::Result<bool> {
+        if !self.interactive() {
+            return Ok(false);
+        }
+        while crossterm::event::poll(std::time::Duration::ZERO)? {
+            match read_event()? {
+                Some(Key::Quit) => return Ok(true),
+                Some(Key::Resize) => self.redraw()?,
+                _ => {}
             }
-            if answer.eq_ignore_ascii_case("q") {
-                return Ok(None);
-            }
-            if answer == "?" || answer.eq_ignore_ascii_case("h") {
-                let keys = if self.keys_help.is_empty() {
-                    format!("Keys: {help}")
-                } else {
-                    self.keys_help.clone()
-                };
-                let all =
-                    format!("{keys}\nq or Esc: stop (every answer so far is kept) · ?: these keys");
-                self.say_styled(&all, Style::Plain)?;
-                self.say_styled(&shown, Style::Dim)?;
-                continue;
-            }
-            self.say_styled(&format!("? {shown}"), Style::Warn)?;
+        }
+        Ok(false)
+    }
+
+    /// Whether this is a terminal read key by key.
+    fn interactive(&self) -> bool {
+        matches!(self.input, Input::Keys)
+    }
+
+    /// A fresh screen for the next card (on a terminal), so it never
+    /// scrolls a wall of text; a blank line between cards otherwise.
+    fn clear(&mut self) -> std::io::Result<()> {
+        self.screen.clear();
+        match self.input {
+            Input::Keys => execute!(
+                self.out,
+                terminal::Clear(terminal::ClearType::All),
+                cursor::MoveTo(0, 0)
+            ),
+            Input::Lines(_) => writeln!(self.out),
+        }
+    }
+
+    /// Writes lines of text in `style` (plain without colour), shown, not
+    /// obeyed, as [`Terminal::say`] does; on a terminal, wrapped at word
+    /// boundaries to the window's width.
+    fn say_styled(&mut self, text: &str, style: Style) -> std::io::Result<()> {
+        if self.interactive() {
+            self.screen.push((text.to_string(), style));
+        }
+        self.write_lines(text, style)?;
+        self.out.flush()
+    }
+
+    fn read_answer(&mut self) -> std::io::Result<Option<String>> {
+        match &mut self.input {
+            Input::Keys => self.answer_key(),
+            Input::Lines(stdin) => read_line(stdin),
         }
     }
 
     /// Reads a typed answer: a whole line. On a terminal it is typed in
     /// raw mode (Backspace edits; Esc, Ctrl-C and Ctrl-D end the input as at
     /// any other prompt).
-    pub fn ask_line(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
+    fn ask_line(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
         let styled = self.styled(prompt, Style::Dim);
         match &mut self.input {
             Input::Keys => {
@@ -333,6 +260,18 @@ impl Terminal {
                 read_line(stdin)
             }
         }
+    }
+
+    fn set_ticker(&mut self, ticker: Option<Ticker>) {
+        self.ticker = ticker;
+    }
+
+    fn keys_help(&self) -> &str {
+        &self.keys_help
+    }
+
+    fn set_keys_help(&mut self, help: &str) {
+        self.keys_help = help.to_string();
     }
 }
 

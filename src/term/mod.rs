@@ -1,96 +1,110 @@
-//! The terminal: reading answers (single keys on a terminal, lines from a
-//! pipe), colour when it is wanted, and aligned tables. Nothing here
-//! decides what to show; it only lays out and reads what it is given.
+//! The terminal front end: reading answers (single keys on a terminal,
+//! lines from a pipe, or a script in tests), showing cards, and the
+//! drill, quiz and exam loops that drive the engine's sessions through a
+//! [`Prompt`]. Nothing here decides what an answer does: the loops ask,
+//! show and hand the answer to the session.
 
+mod answer;
+mod drive;
 mod io;
+mod scripted;
 
-pub use io::{Style, Terminal};
+pub use answer::{PATIENCE, ask, described, feedback, saved};
+pub use drive::{Clock, Scale, drill, drill_text, exam, exam_text, quiz, quiz_text};
+pub use io::Terminal;
+pub use scripted::Scripted;
 
-/// How a column lines up.
+/// How a piece of text is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
-    Left,
-    Right,
+pub enum Style {
+    Plain,
+    Bold,
+    Dim,
+    Good,
+    Bad,
+    Warn,
 }
 
-impl Align {
-    /// Alignments from a spec, one letter a column: `l` left, anything
-    /// else right. `Align::columns("llrr")`.
-    pub fn columns(spec: &str) -> Vec<Align> {
-        spec.chars()
-            .map(|c| if c == 'l' { Align::Left } else { Align::Right })
-            .collect()
+/// A line kept up to date at the top of the screen while a prompt waits
+/// (an exam's countdown): the text now, and whether time is up.
+pub type Ticker = Box<dyn Fn() -> (String, bool)>;
+
+/// Where answers come from and the screen goes: a real terminal, or a
+/// script. The loops see only this.
+pub trait Prompt {
+    /// Whether answers are single keys on a terminal (else lines).
+    fn interactive(&self) -> bool;
+
+    /// A fresh screen for the next card.
+    fn clear(&mut self) -> std::io::Result<()>;
+
+    /// Writes lines of text in `style`. Whatever the text holds, nothing in
+    /// it acts on the terminal: control characters are shown, not obeyed.
+    fn say_styled(&mut self, text: &str, style: Style) -> std::io::Result<()>;
+
+    /// The next answer: one key on a terminal (Enter is ""), one line
+    /// (trimmed) otherwise; `None` when the learner is done (end of input,
+    /// Esc, Ctrl-C, Ctrl-D, or time up).
+    fn read_answer(&mut self) -> std::io::Result<Option<String>>;
+
+    /// A typed answer: a whole line, after `prompt`.
+    fn ask_line(&mut self, prompt: &str) -> std::io::Result<Option<String>>;
+
+    /// Keeps a line up to date while a prompt waits (`None` stops it).
+    fn set_ticker(&mut self, ticker: Option<Ticker>);
+
+    /// On a terminal, whether the learner has asked to stop since the last
+    /// prompt (without waiting for a key).
+    fn wants_to_stop(&mut self) -> std::io::Result<bool>;
+
+    /// What `?` shows at a key prompt.
+    fn keys_help(&self) -> &str;
+
+    /// Sets what `?` shows.
+    fn set_keys_help(&mut self, help: &str);
+
+    /// Writes lines of plain text.
+    fn say(&mut self, text: &str) -> std::io::Result<()> {
+        self.say_styled(text, Style::Plain)
     }
-}
 
-/// Lays out a header and rows as aligned columns separated by two spaces,
-/// one line each, without trailing spaces.
-pub fn table(header: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
-    let width = |s: &str| s.chars().count();
-    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(width(cell));
+    /// Shows `help` and waits for an answer that `accept` takes. A wrong
+    /// key asks again; `?` lists every key; `q` (where it is no answer)
+    /// stops (`None`), as does the end of the input. On a terminal the
+    /// prompt says so.
+    fn ask(
+        &mut self,
+        help: &str,
+        accept: &dyn Fn(&str) -> bool,
+    ) -> std::io::Result<Option<String>> {
+        let shown = if self.interactive() {
+            format!("{help} · q stop · ? keys")
+        } else {
+            help.to_string()
+        };
+        self.say_styled(&shown, Style::Dim)?;
+        loop {
+            let Some(answer) = self.read_answer()? else {
+                return Ok(None);
+            };
+            if accept(&answer) {
+                return Ok(Some(answer));
             }
+            if answer.eq_ignore_ascii_case("q") {
+                return Ok(None);
+            }
+            if answer == "?" || answer.eq_ignore_ascii_case("h") {
+                let keys = match self.keys_help() {
+                    "" => format!("Keys: {help}"),
+                    keys => keys.to_string(),
+                };
+                let all =
+                    format!("{keys}\nq or Esc: stop (every answer so far is kept) · ?: these keys");
+                self.say_styled(&all, Style::Plain)?;
+                self.say_styled(&shown, Style::Dim)?;
+                continue;
+            }
+            self.say_styled(&format!("? {shown}"), Style::Warn)?;
         }
-    }
-    let line = |cells: Vec<&str>| {
-        let mut out = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            let pad = widths
-                .get(i)
-                .copied()
-                .unwrap_or(0)
-                .saturating_sub(width(cell));
-            if i > 0 {
-                out.push_str("  ");
-            }
-            match align.get(i).copied().unwrap_or(Align::Left) {
-                Align::Left => {
-                    out.push_str(cell);
-                    out.push_str(&" ".repeat(pad));
-                }
-                Align::Right => {
-                    out.push_str(&" ".repeat(pad));
-                    out.push_str(cell);
-                }
-            }
-        }
-        out.truncate(out.trim_end().len());
-        out.push('\n');
-        out
-    };
-    let mut out = line(header.to_vec());
-    for row in rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
-    }
-    out
-}
-
-/// "1 card", "3 cards".
-pub fn plural(n: u64, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn columns_line_up() {
-        let rows = vec![
-            vec!["communication".to_string(), "12".to_string()],
-            vec!["é".to_string(), "3".to_string()],
-        ];
-        let t = table(&["area", "cards"], &[Align::Left, Align::Right], &rows);
-        assert_eq!(
-            t,
-            "area           cards\ncommunication     12\né                  3\n"
-        );
     }
 }

@@ -103,27 +103,25 @@ impl Env {
 /// due card, then up to `new` new ones, with qualities from a fixed cycle.
 /// Returns the number of answers.
 pub fn answer_days(
-    store: &mut recall::store::Store,
-    user: i64,
+    store: &mut recall::store::SqliteStore,
+    user: recall::model::UserId,
     start: chrono::DateTime<chrono::Utc>,
     days: u32,
     new: usize,
 ) -> usize {
     use recall::sched::{Quality, Rollover, StudyDay};
-    use recall::store::{CardKey, Mode};
+    use recall::store::prelude::*;
+    use recall::store::{CardKey, DeckId, Mode};
     const QUALITIES: [u8; 11] = [5, 4, 3, 4, 2, 5, 4, 1, 4, 3, 0];
     let deck = "case-management-skills";
-    let cards = store.deck_cards(deck).unwrap();
+    let cards = store.deck_cards(&DeckId::from(deck)).unwrap();
     let mut answered = 0;
     for d in 0..days {
         let at = start + chrono::Duration::days(i64::from(d));
         let today = StudyDay::of(&at, Rollover::DEFAULT);
         let mut fresh = 0;
         for card in &cards {
-            let key = CardKey {
-                deck: deck.to_string(),
-                card: card.id.clone(),
-            };
+            let key = CardKey::new(deck, card.id.as_str());
             let state = store.card_state(user, &key).unwrap();
             let due = match state.due {
                 Some(due) => due <= today,
@@ -143,27 +141,49 @@ pub fn answer_days(
                 Mode::Drill
             };
             let when = at + chrono::Duration::seconds(answered as i64);
-            store
-                .record_review(user, &key, q, mode, when, today, Some(1500))
-                .unwrap();
+            record(store, user, &key, q, mode, when, today, Some(1500));
             answered += 1;
             if q.value() < 4 {
                 // SM-2's end-of-session repeat: logged, not rescheduled.
-                store
-                    .record_review(
-                        user,
-                        &key,
-                        Quality::new(4).unwrap(),
-                        Mode::DrillRepeat,
-                        when,
-                        today,
-                        None,
-                    )
-                    .unwrap();
+                let four = Quality::new(4).unwrap();
+                record(
+                    store,
+                    user,
+                    &key,
+                    four,
+                    Mode::DrillRepeat,
+                    when,
+                    today,
+                    None,
+                );
             }
         }
     }
     answered
+}
+
+/// Records one answer through the review rules, as a drill or quiz does.
+#[allow(clippy::too_many_arguments, dead_code)]
+pub fn record(
+    store: &mut recall::store::SqliteStore,
+    user: recall::model::UserId,
+    card: &recall::model::CardKey,
+    quality: recall::sched::Quality,
+    mode: recall::model::Mode,
+    at: chrono::DateTime<chrono::Utc>,
+    day: recall::sched::StudyDay,
+    response_ms: Option<u32>,
+) -> recall::sched::State {
+    let answer = recall::review::Answer {
+        user,
+        card: card.clone(),
+        quality,
+        mode,
+        at,
+        day,
+        response_ms,
+    };
+    recall::review::record(store, &answer).unwrap().after
 }
 
 /// A `recall` process driven line by line through pipes, as a learner

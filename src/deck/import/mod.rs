@@ -18,7 +18,6 @@ use super::diagnostic::{Diagnostic, Lines, Severity};
 use super::model::{Deck, DeckInfo, NewCards};
 use super::{Invalid, check};
 use builder::Builder;
-pub(crate) use builder::fnv1a;
 use columns::Columns;
 
 /// What the command line adds to a file's own headers.

@@ -7,91 +7,25 @@
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use super::reviews::{CardKey, Mode, Recorded, record_in};
-use super::{Store, StoreError, TxError, timestamp};
-use crate::sched::{Quality, StudyDay};
+use super::{SqliteStore, TxError, time_of, timestamp};
+use crate::model::{CardKey, UserId};
+use crate::store::{
+    AreaScoreRow, CardLog, CardWrite, ExamAnswer, ExamAttempt, ExamId, ExamRecord, ExamStart,
+    Exams, GivenAnswer, StoreError,
+};
 
-/// One question of an attempt, as asked and answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExamAnswer {
-    pub card: String,
-    pub area: String,
-    pub area_name: String,
-    pub question: String,
-    pub solution: String,
-    /// `None`: not answered (time ran out, or the exam was stopped).
-    pub given: Option<String>,
-    pub correct: bool,
-}
-
-/// An attempt to store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExamRecord {
-    pub deck: String,
-    pub started: DateTime<Utc>,
-    pub ended: DateTime<Utc>,
-    pub seed: u64,
-    pub pass_mark: u32,
-    pub timed_out: bool,
-    pub answers: Vec<ExamAnswer>,
-}
-
-/// An attempt as it starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExamStart {
-    pub deck: String,
-    pub started: DateTime<Utc>,
-    pub seed: u64,
-    pub pass_mark: u32,
-    /// Questions asked in all.
-    pub questions: usize,
-}
-
-/// One exam answer as given: the question and its review.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GivenAnswer {
-    /// 0-based place of the question in the exam.
-    pub position: usize,
-    pub answer: ExamAnswer,
-    pub card: CardKey,
-    pub quality: Quality,
-    pub at: DateTime<Utc>,
-    pub day: StudyDay,
-    pub response_ms: Option<u32>,
-}
-
-/// A past attempt with its scores.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExamAttempt {
-    pub id: i64,
-    pub deck: String,
-    pub started_at: String,
-    pub minutes: i64,
-    pub questions: usize,
-    pub correct: usize,
-    pub pass_mark: u32,
-    pub timed_out: bool,
-    /// Whether it was scored: every question answered, or time ran out.
-    /// An attempt stopped or cut off is abandoned: kept, never scored.
-    pub finished: bool,
-    /// Area id, name, correct, total; in the order first asked.
-    pub areas: Vec<(String, String, usize, usize)>,
-}
-
-impl Store {
-    /// Saves one exam answer: its review (logged, never rescheduling) and
-    /// the question as asked and answered, in one transaction. The first
-    /// answer (`exam` is `None`) records the attempt; its id comes back.
-    pub fn record_exam_answer(
+impl Exams for SqliteStore {
+    fn record_exam_answer(
         &mut self,
-        user: i64,
-        exam: Option<i64>,
+        user: UserId,
+        exam: Option<ExamId>,
         start: &ExamStart,
         given: &GivenAnswer,
-    ) -> Result<(i64, Recorded), StoreError> {
+        review: &mut dyn FnMut(&CardLog) -> Result<CardWrite, StoreError>,
+    ) -> Result<ExamId, StoreError> {
         self.write(|tx| {
             let id = match exam {
-                Some(id) => id,
+                Some(ExamId(id)) => id,
                 None => {
                     tx.execute(
                         "INSERT INTO exams (user_id, deck_id, started_at, ended_at, seed, pass_mark,
@@ -109,48 +43,40 @@ impl Store {
                     tx.last_insert_rowid()
                 }
             };
-            let recorded = record_in(
-                tx,
-                user,
-                &given.card,
-                given.quality,
-                Mode::Exam,
-                given.at,
-                given.day,
-                given.response_ms,
-            )?;
+            let card = CardKey {
+                deck: start.deck.clone(),
+                card: given.answer.card.clone(),
+            };
+            super::reviews::update_card(tx, user, &card, review)?;
             insert_answer(tx, id, given.position, &given.answer)?;
             tx.execute(
                 "UPDATE exams SET ended_at = ?2, correct = correct + ?3 WHERE id = ?1",
                 params![id, timestamp(given.at), given.answer.correct],
             )?;
-            Ok((id, recorded))
+            Ok(ExamId(id))
         })
     }
 
-    /// Scores an attempt: the questions left unanswered are stored as such
-    /// (counted wrong) and the attempt is finished.
-    pub fn finish_exam(
+    fn finish_exam(
         &mut self,
-        exam: i64,
+        exam: ExamId,
         ended: DateTime<Utc>,
         timed_out: bool,
         unanswered: &[(usize, ExamAnswer)],
     ) -> Result<(), StoreError> {
         self.write(|tx| {
             for (position, answer) in unanswered {
-                insert_answer(tx, exam, *position, answer)?;
+                insert_answer(tx, exam.0, *position, answer)?;
             }
             tx.execute(
                 "UPDATE exams SET ended_at = ?2, timed_out = ?3, finished = 1 WHERE id = ?1",
-                params![exam, timestamp(ended), timed_out],
+                params![exam.0, timestamp(ended), timed_out],
             )?;
             Ok(())
         })
     }
 
-    /// Stores a finished attempt whole.
-    pub fn record_exam(&mut self, user: i64, exam: &ExamRecord) -> Result<i64, StoreError> {
+    fn record_exam(&mut self, user: UserId, exam: &ExamRecord) -> Result<ExamId, StoreError> {
         self.write(|tx| {
             let correct = exam.answers.iter().filter(|a| a.correct).count();
             tx.execute(
@@ -173,12 +99,11 @@ impl Store {
             for (i, a) in exam.answers.iter().enumerate() {
                 insert_answer(tx, id, i, a)?;
             }
-            Ok(id)
+            Ok(ExamId(id))
         })
     }
 
-    /// A user's attempts, oldest first, with per-area scores.
-    pub fn exams(&self, user: i64) -> Result<Vec<ExamAttempt>, StoreError> {
+    fn exams(&self, user: UserId) -> Result<Vec<ExamAttempt>, StoreError> {
         let err = self.err();
         let mut stmt = self
             .conn
@@ -190,20 +115,13 @@ impl Store {
             .map_err(&err)?;
         let rows = stmt
             .query_map([user], |r| {
-                let started: String = r.get(2)?;
-                let ended: String = r.get(3)?;
-                let minutes = match (
-                    DateTime::parse_from_rfc3339(&started),
-                    DateTime::parse_from_rfc3339(&ended),
-                ) {
-                    (Ok(s), Ok(e)) => (e - s).num_minutes(),
-                    _ => 0,
-                };
+                let (started, ended): (String, String) = (r.get(2)?, r.get(3)?);
+                let (started, ended) = (time_of(&started)?, time_of(&ended)?);
                 Ok(ExamAttempt {
-                    id: r.get(0)?,
+                    id: ExamId(r.get(0)?),
                     deck: r.get(1)?,
                     started_at: started,
-                    minutes,
+                    minutes: (ended - started).num_minutes(),
                     questions: r.get(4)?,
                     correct: r.get(5)?,
                     pass_mark: r.get(6)?,
@@ -223,7 +141,14 @@ impl Store {
             .map_err(&err)?;
         for a in &mut attempts {
             a.areas = stmt
-                .query_map([a.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .query_map([a.id.0], |r| {
+                    Ok(AreaScoreRow {
+                        area: r.get(0)?,
+                        name: r.get(1)?,
+                        correct: r.get(2)?,
+                        total: r.get(3)?,
+                    })
+                })
                 .map_err(&err)?
                 .collect::<Result<_, _>>()
                 .map_err(&err)?;

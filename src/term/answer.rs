@@ -3,30 +3,26 @@
 
 use std::time::Duration;
 
+use super::{Prompt, Style};
 use crate::quiz::Match;
 use crate::quiz::Question;
 use crate::quiz::exam::Given;
-use crate::store::{Store, StoreError};
-use crate::term::{Style, Terminal};
+use crate::store::StoreError;
 use crate::{Error, Result};
 
 /// How long a save waits for another process's write lock before the
 /// learner is told that their answer is waiting.
-pub(super) const PATIENCE: Duration = Duration::from_secs(2);
+pub const PATIENCE: Duration = Duration::from_secs(2);
 
 /// Saves an answer with `save`, never losing it to a busy database: while
 /// another process holds the write lock it says so once, keeps the answer
 /// and tries again, until it is saved or the learner gives up (Esc or
 /// Ctrl-C on a terminal), which gives `None`.
-pub(super) fn saved<T>(
-    term: &mut Terminal,
-    store: &mut Store,
-    mut save: impl FnMut(&mut Store) -> std::result::Result<T, StoreError>,
-) -> Result<Option<T>> {
+pub fn saved<T>(term: &mut dyn Prompt, mut save: impl FnMut() -> Result<T>) -> Result<Option<T>> {
     let mut told = false;
     loop {
-        match save(store) {
-            Err(StoreError::Busy(_)) => {
+        match save() {
+            Err(Error::Store(StoreError::Busy(_))) => {
                 if !told {
                     let wait = "The database is busy (another recall is writing to it): \
                                 waiting to save your answer… (Esc gives up on it)";
@@ -39,7 +35,7 @@ pub(super) fn saved<T>(
                     return Ok(None);
                 }
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
             Ok(value) => {
                 if told {
                     term.say("Saved.").map_err(Error::Output)?;
@@ -51,7 +47,7 @@ pub(super) fn saved<T>(
 }
 
 /// Shows `q` and reads an answer; `None` when the input ends.
-pub(super) fn ask(term: &mut Terminal, q: &Question) -> std::io::Result<Option<Given>> {
+pub fn ask(term: &mut dyn Prompt, q: &Question) -> std::io::Result<Option<Given>> {
     term.say_styled(q.prompt(), Style::Bold)?;
     match q {
         Question::Choice { options, right, .. } => {
@@ -84,7 +80,7 @@ pub(super) fn ask(term: &mut Terminal, q: &Question) -> std::io::Result<Option<G
                 let keys: Vec<String> = letters.iter().map(char::to_string).collect();
                 let help = format!("Pick one: {}", keys.join(" "));
                 let one = |k: &str| k.chars().count() == 1 && pick(k).is_some();
-                let Some(key) = term.ask(&help, one)? else {
+                let Some(key) = term.ask(&help, &one)? else {
                     return Ok(None);
                 };
                 pick(&key).unwrap_or_default()
@@ -96,7 +92,7 @@ pub(super) fn ask(term: &mut Terminal, q: &Question) -> std::io::Result<Option<G
         }
         Question::TrueFalse { .. } => {
             let tf = |k: &str| matches!(k, "t" | "f" | "T" | "F");
-            let Some(key) = term.ask("t true · f false", tf)? else {
+            let Some(key) = term.ask("t true · f false", &tf)? else {
                 return Ok(None);
             };
             let picked = key.eq_ignore_ascii_case("t");
@@ -120,7 +116,7 @@ pub(super) fn ask(term: &mut Terminal, q: &Question) -> std::io::Result<Option<G
 
 /// Right, close or wrong, then the solution (and the explanation a
 /// true/false card gives).
-pub(super) fn feedback(term: &mut Terminal, q: &Question, verdict: Match) -> std::io::Result<()> {
+pub fn feedback(term: &mut dyn Prompt, q: &Question, verdict: Match) -> std::io::Result<()> {
     let (mark, style) = match verdict {
         Match::Exact => ("right", Style::Good),
         Match::Close => ("close: a small typo", Style::Warn),
@@ -139,7 +135,7 @@ pub(super) fn feedback(term: &mut Terminal, q: &Question, verdict: Match) -> std
 }
 
 /// An answer as the list of misses shows it.
-pub(super) fn described(given: &Given, q: &Question) -> String {
+pub fn described(given: &Given, q: &Question) -> String {
     match given.describe(q) {
         text if text.trim().is_empty() => "no answer".to_string(),
         text => text,

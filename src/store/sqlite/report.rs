@@ -5,56 +5,13 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::reviews::{STATE_COLUMNS, state_at};
-use super::{Store, StoreError};
-use crate::sched::{State, StudyDay};
+use super::{SqliteStore, rescheduling_modes, time_of};
+use crate::model::{CardKey, DeckId, UserId};
+use crate::sched::StudyDay;
+use crate::store::{AreaName, ExamScore, ReportCard, ReportSource, ScheduledReview, StoreError};
 
-/// A card as a report counts it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReportCard {
-    pub user: i64,
-    pub deck: String,
-    pub card: String,
-    pub area: String,
-    pub retired: bool,
-    /// `None`: never scheduled.
-    pub state: Option<State>,
-}
-
-/// A scheduled review: the first drill or quiz answer of a study day to a
-/// card already learned (repetitions of 1 or more before it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScheduledReview {
-    pub user: i64,
-    pub deck: String,
-    pub area: String,
-    pub day: StudyDay,
-    pub quality: u8,
-    /// The interval before the answer: under 21 days is young, else mature.
-    pub interval_before: u32,
-}
-
-/// The latest exam score of a user in one area.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExamScore {
-    pub user: i64,
-    pub deck: String,
-    pub area: String,
-    pub correct: usize,
-    pub total: usize,
-    pub date: String,
-}
-
-/// A deck's area in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AreaName {
-    pub deck: String,
-    pub area: String,
-    pub name: String,
-}
-
-impl Store {
-    /// Every area of every installed deck (or of `deck`), in deck order.
-    pub fn report_areas(&self, deck: Option<&str>) -> Result<Vec<AreaName>, StoreError> {
+impl ReportSource for SqliteStore {
+    fn report_areas(&self, deck: Option<&DeckId>) -> Result<Vec<AreaName>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -74,11 +31,10 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(self.err())
     }
 
-    /// Each user's view of every card of the chosen decks.
-    pub fn report_cards(
+    fn report_cards(
         &self,
-        users: &[i64],
-        deck: Option<&str>,
+        users: &[UserId],
+        deck: Option<&DeckId>,
     ) -> Result<Vec<ReportCard>, StoreError> {
         let err = self.err();
         let sql = format!(
@@ -112,13 +68,12 @@ impl Store {
         Ok(out)
     }
 
-    /// What one card asks (its prompt), for naming weak cards.
-    pub fn card_prompt(&self, deck: &str, card: &str) -> Result<Option<String>, StoreError> {
+    fn card_prompt(&self, card: &CardKey) -> Result<Option<String>, StoreError> {
         let json: Option<String> = self
             .conn
             .query_row(
                 "SELECT content FROM cards WHERE deck_id = ?1 AND id = ?2",
-                params![deck, card],
+                params![card.deck, card.card],
                 |r| r.get(0),
             )
             .optional()
@@ -134,34 +89,31 @@ impl Store {
     /// order from a covering index, and the first of each card's day is
     /// kept when the card was already learned: one ordered scan, no
     /// correlated subquery.
-    pub fn scheduled_reviews(
+    fn scheduled_reviews(
         &self,
-        users: &[i64],
-        deck: Option<&str>,
+        users: &[UserId],
+        deck: Option<&DeckId>,
         from: StudyDay,
         to: StudyDay,
     ) -> Result<Vec<ScheduledReview>, StoreError> {
         let err = self.err();
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT r.deck_id, r.card_id, c.area_id, r.study_day, r.quality, r.before_reps,
-                    r.before_interval
-                 FROM reviews r INDEXED BY reviews_by_day_card
-                 JOIN cards c ON c.deck_id = r.deck_id AND c.id = r.card_id
-                 WHERE r.user_id = ?1 AND r.study_day BETWEEN ?3 AND ?4
-                   AND r.mode IN ('drill', 'quiz') AND (?2 IS NULL OR r.deck_id = ?2)
-                 ORDER BY r.study_day, r.deck_id, r.card_id, r.reviewed_at",
-            )
-            .map_err(&err)?;
+        let sql = format!(
+            "SELECT r.deck_id, r.card_id, c.area_id, r.study_day, r.quality, r.before_reps,
+                r.before_interval
+             FROM reviews r INDEXED BY reviews_by_day_card
+             JOIN cards c ON c.deck_id = r.deck_id AND c.id = r.card_id
+             WHERE r.user_id = ?1 AND r.study_day BETWEEN ?3 AND ?4
+               AND r.mode IN ({}) AND (?2 IS NULL OR r.deck_id = ?2)
+             ORDER BY r.study_day, r.deck_id, r.card_id, r.reviewed_at",
+            rescheduling_modes()
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(&err)?;
         let mut out = Vec::new();
         for &user in users {
-            let mut rows = stmt
-                .query(params![user, deck, from.to_string(), to.to_string()])
-                .map_err(&err)?;
-            let mut last: Option<(String, String, String)> = None;
+            let mut rows = stmt.query(params![user, deck, from, to]).map_err(&err)?;
+            let mut last: Option<(StudyDay, DeckId, String)> = None;
             while let Some(r) = rows.next().map_err(&err)? {
-                let key: (String, String, String) = (
+                let key: (StudyDay, DeckId, String) = (
                     r.get(3).map_err(&err)?,
                     r.get(0).map_err(&err)?,
                     r.get(1).map_err(&err)?,
@@ -175,7 +127,7 @@ impl Store {
                         user,
                         deck: key.1.clone(),
                         area: r.get(2).map_err(&err)?,
-                        day: key.0.parse().map_err(|e| err(super::bad_text(e)))?,
+                        day: key.0,
                         quality: r.get(4).map_err(&err)?,
                         interval_before: r.get(6).map_err(&err)?,
                     });
@@ -186,11 +138,10 @@ impl Store {
         Ok(out)
     }
 
-    /// Each user's score per area in their latest exam that asked about it.
-    pub fn latest_exam_scores(
+    fn latest_exam_scores(
         &self,
-        users: &[i64],
-        deck: Option<&str>,
+        users: &[UserId],
+        deck: Option<&DeckId>,
     ) -> Result<Vec<ExamScore>, StoreError> {
         let err = self.err();
         let mut stmt = self
@@ -214,7 +165,7 @@ impl Store {
                         area: r.get(1)?,
                         correct: r.get(2)?,
                         total: r.get(3)?,
-                        date: at.get(..10).unwrap_or(&at).to_string(),
+                        at: time_of(&at)?,
                     })
                 })
                 .map_err(&err)?;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-use super::{MIGRATIONS, SCHEMA_VERSION, Store, StoreError, TxError, sqlite};
+use super::{MIGRATIONS, SCHEMA_VERSION, SqliteStore, StoreError, TxError, sqlite};
 use crate::deck::{Deck, Invalid};
 
 /// `PRAGMA application_id` of a recall database: "RCLL".
@@ -55,13 +55,13 @@ pub struct Opening<'a> {
 }
 
 impl Opening<'_> {
-    /// A read-write open that adds nothing.
-    pub fn plain(now: DateTime<Utc>) -> Opening<'static> {
+    /// A read-write open that adds nothing (so needs no time).
+    pub fn plain() -> Opening<'static> {
         Opening {
             access: Access::ReadWrite,
             builtin: None,
             user: None,
-            now,
+            now: DateTime::UNIX_EPOCH,
         }
     }
 }
@@ -78,17 +78,41 @@ enum Found {
     Unmarked,
 }
 
-impl Store {
+impl SqliteStore {
     /// Opens the database at `path` for reading and writing, creating it
     /// (but not its directory) if needed, and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Store::open_with(path, &Opening::plain(Utc::now()))
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_with(path, &Opening::plain())
+    }
+
+    /// Opens the database as the program uses it: a database that has
+    /// never had a deck gets the shipped one, in the transaction that
+    /// creates it, with `learner` if given; an installed shipped deck older
+    /// than this build's is brought up to date, keeping its history.
+    pub fn open_for_use(
+        path: &Path,
+        access: Access,
+        learner: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<SqliteStore, StoreError> {
+        let load = || crate::deck::shipped();
+        let opening = Opening {
+            access,
+            builtin: Some(Builtin {
+                id: crate::deck::SHIPPED_ID,
+                version: crate::deck::SHIPPED_VERSION,
+                load: &load,
+            }),
+            user: learner,
+            now,
+        };
+        SqliteStore::open_with(path, &opening)
     }
 
     /// Opens the database at `path` as `opening` says. Another process
     /// creating or migrating the same file at the same moment is waited
     /// for, not failed on.
-    pub fn open_with(path: &Path, opening: &Opening<'_>) -> Result<Store, StoreError> {
+    pub fn open_with(path: &Path, opening: &Opening<'_>) -> Result<SqliteStore, StoreError> {
         let started = Instant::now();
         loop {
             match try_open(path, opening) {
@@ -101,7 +125,7 @@ impl Store {
     }
 }
 
-fn try_open(path: &Path, opening: &Opening<'_>) -> Result<Store, StoreError> {
+fn try_open(path: &Path, opening: &Opening<'_>) -> Result<SqliteStore, StoreError> {
     let found = preflight(path)?;
     let created = matches!(found, Found::New);
     let err = sqlite(path);
@@ -117,7 +141,7 @@ fn try_open(path: &Path, opening: &Opening<'_>) -> Result<Store, StoreError> {
             }
             if look.version > SCHEMA_VERSION {
                 return Err(StoreError::Newer {
-                    path: path.to_path_buf(),
+                    place: path.display().to_string(),
                     found: look.version,
                     known: SCHEMA_VERSION,
                 });
@@ -135,7 +159,7 @@ fn try_open(path: &Path, opening: &Opening<'_>) -> Result<Store, StoreError> {
                 || builtin_due
                 || user_missing;
             if !needs && opening.access == Access::ReadOnly {
-                return Ok(Store::wrap(conn, path, false));
+                return Ok(SqliteStore::wrap(conn, path, false));
             }
             needs
         }
@@ -145,7 +169,7 @@ fn try_open(path: &Path, opening: &Opening<'_>) -> Result<Store, StoreError> {
     if opening.access == Access::ReadOnly {
         conn = connect_to_read(path)?;
     }
-    let mut store = Store::wrap(conn, path, created);
+    let mut store = SqliteStore::wrap(conn, path, created);
     store.added_user = added_user;
     Ok(store)
 }
@@ -280,7 +304,7 @@ fn set_up(conn: &mut Connection, path: &Path, opening: &Opening<'_>) -> Result<b
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(&err)?;
         if !set.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Busy(path.to_path_buf()));
+            return Err(StoreError::Busy(path.display().to_string()));
         }
     }
     let tx = conn
@@ -293,7 +317,7 @@ fn set_up(conn: &mut Connection, path: &Path, opening: &Opening<'_>) -> Result<b
         }
         if look.version > SCHEMA_VERSION {
             return Err(StoreError::Newer {
-                path: path.to_path_buf(),
+                place: path.display().to_string(),
                 found: look.version,
                 known: SCHEMA_VERSION,
             }

@@ -10,61 +10,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::{Store, StoreError, TxError, timestamp};
+use super::{SqliteStore, TxError, time_of, timestamp};
 use crate::deck::{Area, Card, Deck};
+use crate::model::{DeckId, UserId};
 use crate::sched::StudyDay;
-
-/// What installing a deck file changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InstallReport {
-    pub deck: String,
-    pub version: u32,
-    /// The version installed before, if any.
-    pub previous: Option<u32>,
-    pub added: usize,
-    pub changed: usize,
-    pub retired: usize,
-    pub restored: usize,
-    pub unchanged: usize,
-    /// Whether the title, version, description or areas changed.
-    pub details_changed: bool,
-}
-
-impl InstallReport {
-    /// Whether the database was written at all.
-    pub fn changed_anything(&self) -> bool {
-        self.previous.is_none()
-            || self.details_changed
-            || self.added + self.changed + self.retired + self.restored > 0
-    }
-}
-
-/// One installed deck, as `recall deck list` shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DeckSummary {
-    pub id: String,
-    pub title: String,
-    pub version: u32,
-    /// Active (not retired) cards.
-    pub cards: u64,
-    pub retired: u64,
-    pub areas: u64,
-    /// For the user asked about: cards due on or before the day.
-    pub due: Option<u64>,
-    /// For the user asked about: active cards never answered.
-    pub new: Option<u64>,
-}
-
-/// An installed deck in full, as `recall deck show` shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InstalledDeck {
-    pub summary: DeckSummary,
-    pub description: Option<String>,
-    pub installed_at: String,
-    pub updated_at: String,
-    /// Each area with its number of active cards.
-    pub areas: Vec<(Area, u64)>,
-}
+use crate::store::{DeckSummary, Decks, InstallReport, InstalledDeck, StoreError};
 
 /// A stored card row: what decides whether a card changed.
 struct Stored {
@@ -75,9 +25,8 @@ struct Stored {
     retired: bool,
 }
 
-impl Store {
-    /// Installs `deck`, or brings an installed copy up to date with it.
-    pub fn install_deck(
+impl Decks for SqliteStore {
+    fn install_deck(
         &mut self,
         deck: &Deck,
         now: DateTime<Utc>,
@@ -86,12 +35,7 @@ impl Store {
         self.write(|tx| install(tx, deck, &now))
     }
 
-    /// Every installed deck, with what is due for `user` on `today`.
-    pub fn decks(
-        &self,
-        user: Option<i64>,
-        today: StudyDay,
-    ) -> Result<Vec<DeckSummary>, StoreError> {
+    fn decks(&self, user: Option<UserId>, today: StudyDay) -> Result<Vec<DeckSummary>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -110,7 +54,7 @@ impl Store {
             )
             .map_err(self.err())?;
         let rows = stmt
-            .query_map(params![user, today.to_string()], |r| {
+            .query_map(params![user, today], |r| {
                 Ok(DeckSummary {
                     id: r.get(0)?,
                     title: r.get(1)?,
@@ -126,14 +70,13 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(self.err())
     }
 
-    /// One installed deck in full.
-    pub fn installed_deck(
+    fn installed_deck(
         &self,
-        id: &str,
-        user: Option<i64>,
+        id: &DeckId,
+        user: Option<UserId>,
         today: StudyDay,
     ) -> Result<Option<InstalledDeck>, StoreError> {
-        let Some(summary) = self.decks(user, today)?.into_iter().find(|d| d.id == id) else {
+        let Some(summary) = self.decks(user, today)?.into_iter().find(|d| d.id == *id) else {
             return Ok(None);
         };
         let (description, installed_at, updated_at) = self
@@ -141,7 +84,10 @@ impl Store {
             .query_row(
                 "SELECT description, installed_at, updated_at FROM decks WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| {
+                    let (i, u): (String, String) = (r.get(1)?, r.get(2)?);
+                    Ok((r.get(0)?, time_of(&i)?, time_of(&u)?))
+                },
             )
             .map_err(self.err())?;
         let mut stmt = self
@@ -174,8 +120,7 @@ impl Store {
         }))
     }
 
-    /// The version of an installed deck.
-    pub fn deck_version(&self, id: &str) -> Result<Option<u32>, StoreError> {
+    fn deck_version(&self, id: &DeckId) -> Result<Option<u32>, StoreError> {
         self.conn
             .query_row("SELECT version FROM decks WHERE id = ?1", [id], |r| {
                 r.get(0)
@@ -184,9 +129,7 @@ impl Store {
             .map_err(self.err())
     }
 
-    /// Removes a deck with its cards and every user's history of them:
-    /// the number of reviews deleted, or `None` if no such deck.
-    pub fn remove_deck(&mut self, id: &str) -> Result<Option<u64>, StoreError> {
+    fn remove_deck(&mut self, id: &DeckId) -> Result<Option<u64>, StoreError> {
         self.write(|tx| {
             let reviews: Option<u64> = tx
                 .query_row(
@@ -202,8 +145,7 @@ impl Store {
         })
     }
 
-    /// The active cards of a deck, in file order.
-    pub fn deck_cards(&self, id: &str) -> Result<Vec<Card>, StoreError> {
+    fn deck_cards(&self, id: &DeckId) -> Result<Vec<Card>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -231,7 +173,7 @@ pub(super) fn install(
     now: &str,
 ) -> Result<InstallReport, TxError> {
     let mut report = InstallReport {
-        deck: deck.info.id.clone(),
+        deck: DeckId::from(deck.info.id.as_str()),
         version: deck.info.version,
         ..InstallReport::default()
     };

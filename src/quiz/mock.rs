@@ -1,0 +1,449 @@
+//! The mock exam a front end drives: questions spread across a deck's
+//! areas by weight, answered without feedback against a deadline the
+//! engine enforces (a late answer is refused), each answer saved as given;
+//! scored at the end, or kept as abandoned when stopped.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+
+use super::exam::{AreaScore, Exam, ExamQuestion, Given, allocate, percent};
+use super::matching::Match;
+use super::pools::Pools;
+use super::question::{Form, build};
+use crate::model::{DeckId, Mode};
+use crate::review::{self, Answer, Judged};
+use crate::sched::Now;
+use crate::session::{Item, day_seed, study_items};
+use crate::store::{
+    Decks, ExamAnswer, ExamId, ExamRecord, ExamStart, Exams, GivenAnswer, Study, User,
+};
+use crate::{Error, Result};
+
+/// What an exam is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExamOptions {
+    /// The deck (needed when several are installed).
+    pub deck: Option<DeckId>,
+    pub questions: usize,
+    /// Time allowed; one minute a question without it.
+    pub minutes: Option<u32>,
+    /// The score needed to pass, in percent.
+    pub pass_mark: u32,
+    /// Fixes the questions and their order (one per learner and day
+    /// without it).
+    pub seed: Option<u64>,
+}
+
+impl Default for ExamOptions {
+    fn default() -> ExamOptions {
+        ExamOptions {
+            deck: None,
+            questions: 40,
+            minutes: None,
+            pass_mark: 70,
+            seed: None,
+        }
+    }
+}
+
+/// The questions of an exam: each area's share of `n` by weight, cards
+/// drawn by the seeded rng, every question graded automatically.
+pub fn assemble(
+    items: &[Item],
+    areas: &[(String, Option<f64>)],
+    n: usize,
+    seed: u64,
+) -> Vec<ExamQuestion> {
+    let pools = Pools::new(items);
+    let mut rng = StdRng::seed_from_u64(seed);
+    let forms = [Form::Choice, Form::TrueFalse, Form::Typed, Form::Cloze];
+    let by_area: Vec<Vec<&Item>> = areas
+        .iter()
+        .map(|(id, _)| items.iter().filter(|i| i.card.area == *id).collect())
+        .collect();
+    let weights: Vec<f64> = areas.iter().map(|(_, w)| w.unwrap_or(1.0)).collect();
+    let available: Vec<usize> = by_area.iter().map(Vec::len).collect();
+    let counts = allocate(&weights, &available, n);
+    let mut out = Vec::new();
+    for (mut cards, count) in by_area.into_iter().zip(counts) {
+        cards.shuffle(&mut rng);
+        let mut taken = 0;
+        for item in cards {
+            if taken == count {
+                break;
+            }
+            let pool = pools.pool(&item.key.deck);
+            if let Some(question) = build(&item.card, &pool, &forms, &mut rng) {
+                out.push(ExamQuestion {
+                    key: item.key.clone(),
+                    area: item.card.area.clone(),
+                    area_name: item.area_name.clone(),
+                    question,
+                });
+                taken += 1;
+            }
+        }
+    }
+    out.shuffle(&mut rng);
+    out
+}
+
+/// A question on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExamPresentation {
+    /// Names this showing: an answer must name it.
+    pub id: u64,
+    pub question: ExamQuestion,
+    /// 1-based.
+    pub position: usize,
+    pub total: usize,
+    pub deadline: DateTime<Utc>,
+}
+
+/// A missed question, with the answer given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExamMiss {
+    /// 1-based place in the exam.
+    pub position: usize,
+    pub prompt: String,
+    /// `None`: not answered.
+    pub given: Option<String>,
+    pub solution: String,
+}
+
+/// A scored attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExamResult {
+    pub correct: usize,
+    pub total: usize,
+    /// Percent right, rounded.
+    pub score: usize,
+    pub pass_mark: u32,
+    pub passed: bool,
+    pub minutes: i64,
+    pub timed_out: bool,
+    /// Questions left when time ran out.
+    pub unanswered: usize,
+    /// Each area's score, weakest first.
+    pub areas: Vec<AreaScore>,
+    pub missed: Vec<ExamMiss>,
+}
+
+/// How an exam ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExamEnd {
+    /// Nothing was answered: no attempt is kept.
+    NotRecorded {
+        why: &'static str,
+    },
+    /// Stopped before the end: kept, never scored.
+    Abandoned {
+        answered: usize,
+    },
+    Scored(ExamResult),
+}
+
+/// Whether a score in percent reaches the pass mark.
+pub fn passed(score: usize, pass_mark: u32) -> bool {
+    score >= pass_mark as usize
+}
+
+/// An exam in progress.
+pub struct ExamRun {
+    user: User,
+    exam: Exam,
+    start: ExamStart,
+    recorded: Option<ExamId>,
+    stopped: bool,
+    wanted: usize,
+    deadline: DateTime<Utc>,
+}
+
+impl ExamRun {
+    /// Starts an exam for `user` at `now` on the chosen deck (the one
+    /// installed, when there is one).
+    pub fn start(
+        store: &(impl Study + Decks + ?Sized),
+        user: User,
+        options: &ExamOptions,
+        now: Now,
+    ) -> Result<ExamRun> {
+        let today = now.study_day(user.rollover);
+        let deck = match &options.deck {
+            Some(d) => d.clone(),
+            None => match store.decks(None, today)?.as_slice() {
+                [one] => one.id.clone(),
+                [] => return Err(Error::NoDeck),
+                _ => {
+                    return Err(Error::Usage(
+                        "several decks are installed: choose one with --deck ID".to_string(),
+                    ));
+                }
+            },
+        };
+        let installed = store
+            .installed_deck(&deck, None, today)?
+            .ok_or_else(|| Error::UnknownDeck(deck.to_string()))?;
+        let areas: Vec<(String, Option<f64>)> = installed
+            .areas
+            .iter()
+            .map(|(a, _)| (a.id.clone(), a.weight))
+            .collect();
+        let seed = options.seed.unwrap_or_else(|| day_seed(&user.name, today));
+        let items = study_items(store, &user, Some(&deck), &[])?;
+        let questions = assemble(&items, &areas, options.questions, seed);
+        let minutes = options
+            .minutes
+            .unwrap_or(u32::try_from(questions.len()).unwrap_or(u32::MAX));
+        let deadline = now.utc() + Duration::minutes(i64::from(minutes));
+        let start = ExamStart {
+            deck,
+            started: now.utc(),
+            seed,
+            pass_mark: options.pass_mark,
+            questions: questions.len(),
+        };
+        Ok(ExamRun {
+            user,
+            exam: Exam::new(questions, Some(deadline)),
+            start,
+            recorded: None,
+            stopped: false,
+            wanted: options.questions,
+            deadline,
+        })
+    }
+
+    /// When there are fewer questions than asked for: how many, of how
+    /// many. The deck has no more cards to ask about.
+    pub fn asked_fewer(&self) -> Option<(usize, usize)> {
+        let got = self.exam.questions().len();
+        (got < self.wanted && got > 0).then_some((got, self.wanted))
+    }
+
+    /// When time is up.
+    pub fn deadline(&self) -> DateTime<Utc> {
+        self.deadline
+    }
+
+    /// How many questions the exam asks.
+    pub fn total(&self) -> usize {
+        self.exam.questions().len()
+    }
+
+    /// The question to answer at `now`, or `None` when every question is
+    /// answered, time is up or the exam was stopped.
+    pub fn next(&mut self, now: DateTime<Utc>) -> Option<ExamPresentation> {
+        if self.stopped {
+            return None;
+        }
+        let i = self.exam.next(now)?;
+        Some(ExamPresentation {
+            id: i as u64 + 1,
+            question: self.exam.questions().get(i)?.clone(),
+            position: i + 1,
+            total: self.exam.questions().len(),
+            deadline: self.deadline,
+        })
+    }
+
+    /// Saves the answer `given` to question `id` at `now` (its review too,
+    /// in one transaction); no feedback. `None` when time was up: the
+    /// answer is refused and the rest stay unanswered.
+    pub fn answer(
+        &mut self,
+        store: &mut (impl Exams + ?Sized),
+        id: u64,
+        given: Given,
+        now: Now,
+        response_ms: Option<u32>,
+    ) -> Result<Option<Match>> {
+        let Some(i) = self.exam.next(now.utc()).filter(|i| *i as u64 + 1 == id) else {
+            if self.exam.timed_out() {
+                return Ok(None);
+            }
+            return Err(Error::Stale);
+        };
+        let Some(q) = self.exam.questions().get(i).cloned() else {
+            return Err(Error::Stale);
+        };
+        let described = given.describe(&q.question);
+        let Some(verdict) = self.exam.answer(given, now.utc()) else {
+            return Ok(None);
+        };
+        let quality = review::quality_for(
+            Judged::Auto {
+                verdict,
+                easy: false,
+            },
+            Mode::Exam,
+        );
+        let answer = Answer {
+            user: self.user.id,
+            card: q.key.clone(),
+            quality,
+            mode: Mode::Exam,
+            at: now.utc(),
+            day: now.study_day(self.user.rollover),
+            response_ms,
+        };
+        let new = review::new_review(&answer);
+        let given = GivenAnswer {
+            position: i,
+            answer: ExamAnswer {
+                card: q.key.card.clone(),
+                area: q.area.clone(),
+                area_name: q.area_name.clone(),
+                question: q.question.prompt().to_string(),
+                solution: q.question.solution(),
+                given: Some(described),
+                correct: verdict != Match::Wrong,
+            },
+            at: now.utc(),
+        };
+        let id = store.record_exam_answer(
+            self.user.id,
+            self.recorded,
+            &self.start,
+            &given,
+            &mut |log| Ok(review::write_for(log, Some(new.clone())).0),
+        )?;
+        self.recorded = Some(id);
+        Ok(Some(verdict))
+    }
+
+    /// Stops here: an attempt with answers is kept as abandoned.
+    pub fn stop(&mut self) {
+        if self.exam.answered() < self.exam.questions().len() && !self.exam.timed_out() {
+            self.stopped = true;
+        }
+        self.exam.stop();
+    }
+
+    /// Ends the exam at `now`: scores it (the questions left count wrong),
+    /// or keeps a stopped one as abandoned.
+    pub fn finish(&mut self, store: &mut (impl Exams + ?Sized), now: Now) -> Result<ExamEnd> {
+        let end = now.utc();
+        // Time may have run out while nobody asked.
+        let _ = self.exam.next(end);
+        let total = self.exam.questions().len();
+        match self.recorded {
+            Some(_) if self.stopped => {
+                return Ok(ExamEnd::Abandoned {
+                    answered: self.exam.answered(),
+                });
+            }
+            Some(id) => store.finish_exam(id, end, self.exam.timed_out(), &self.unanswered())?,
+            None if self.exam.timed_out() && total > 0 => {
+                let record = ExamRecord {
+                    deck: self.start.deck.clone(),
+                    started: self.start.started,
+                    ended: end,
+                    seed: self.start.seed,
+                    pass_mark: self.start.pass_mark,
+                    timed_out: true,
+                    answers: self.unanswered().into_iter().map(|(_, a)| a).collect(),
+                };
+                self.recorded = Some(store.record_exam(self.user.id, &record)?);
+            }
+            None => {
+                let why = if total == 0 {
+                    "this deck has no card to ask about"
+                } else {
+                    "no question was answered"
+                };
+                return Ok(ExamEnd::NotRecorded { why });
+            }
+        }
+        Ok(ExamEnd::Scored(self.result(end)))
+    }
+
+    fn unanswered(&self) -> Vec<(usize, ExamAnswer)> {
+        self.exam
+            .questions()
+            .iter()
+            .zip(self.exam.answers())
+            .enumerate()
+            .filter(|(_, (_, a))| a.is_none())
+            .map(|(i, (q, _))| {
+                let answer = ExamAnswer {
+                    card: q.key.card.clone(),
+                    area: q.area.clone(),
+                    area_name: q.area_name.clone(),
+                    question: q.question.prompt().to_string(),
+                    solution: q.question.solution(),
+                    given: None,
+                    correct: false,
+                };
+                (i, answer)
+            })
+            .collect()
+    }
+
+    fn result(&self, end: DateTime<Utc>) -> ExamResult {
+        let (correct, total) = self.exam.score();
+        let score = percent(correct, total);
+        let missed = (0..total)
+            .filter(|i| !self.exam.correct(*i))
+            .filter_map(|i| {
+                let q = self.exam.questions().get(i)?;
+                let given = self.exam.answers().get(i)?.as_ref();
+                Some(ExamMiss {
+                    position: i + 1,
+                    prompt: q.question.prompt().replace('\n', " "),
+                    given: given.map(|(g, _)| g.describe(&q.question)),
+                    solution: q.question.solution(),
+                })
+            })
+            .collect();
+        ExamResult {
+            correct,
+            total,
+            score,
+            pass_mark: self.start.pass_mark,
+            passed: passed(score, self.start.pass_mark),
+            minutes: (end - self.start.started).num_minutes(),
+            timed_out: self.exam.timed_out(),
+            unanswered: total - self.exam.answered(),
+            areas: self.exam.areas(),
+            missed,
+        }
+    }
+}
+
+/// One area's scores across a learner's scored attempts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaTrend {
+    pub area_name: String,
+    /// (right, asked) in every scored attempt that asked about the area,
+    /// oldest first.
+    pub scores: Vec<(usize, usize)>,
+}
+
+/// Each area's score in every scored attempt that asked about it, the
+/// weakest area (by its latest score) first, ties by name. Abandoned
+/// attempts do not count.
+pub fn trend(attempts: &[crate::store::ExamAttempt]) -> Vec<AreaTrend> {
+    let mut trend: Vec<AreaTrend> = Vec::new();
+    for a in attempts.iter().filter(|a| a.finished) {
+        for row in &a.areas {
+            match trend.iter_mut().find(|t| t.area_name == row.name) {
+                Some(t) => t.scores.push((row.correct, row.total)),
+                None => trend.push(AreaTrend {
+                    area_name: row.name.clone(),
+                    scores: vec![(row.correct, row.total)],
+                }),
+            }
+        }
+    }
+    trend.sort_by(|a, b| {
+        let (xc, xt) = a.scores.last().copied().unwrap_or((0, 1));
+        let (yc, yt) = b.scores.last().copied().unwrap_or((0, 1));
+        (xc * yt)
+            .cmp(&(yc * xt))
+            .then_with(|| a.area_name.cmp(&b.area_name))
+    });
+    trend
+}

@@ -1,0 +1,360 @@
+//! What an answer does: the review rules, in one place, as Anki's
+//! `scheduler/answering` keeps them.
+//!
+//! Here are the mode of an answer and whether it moves a schedule, the
+//! table from a judged answer to an SM-2 quality, recording an answer (the
+//! card's log read, the rule applied, the review appended, in one
+//! transaction of the store), the replay that rebuilds card state from the
+//! log, SM-2's owed repeats, the streak, and the daily allowance. Every
+//! rule is a function of its inputs; the store (`store`) only keeps rows.
+//! This module depends on `sched`, `model` and the store's traits; it
+//! never prints and never reads the clock.
+
+mod check;
+mod day;
+mod replay;
+
+use chrono::{DateTime, Duration, Utc};
+
+pub use check::{CheckReport, Mismatch, check, repair};
+pub use day::{Allowance, DayCounts, allowance, answered, day_counts, owed_repeats, streak};
+pub use replay::Replay;
+
+use crate::model::{CardKey, Mode, UserId};
+use crate::quiz::Match;
+use crate::sched::{Quality, State, StudyDay};
+use crate::store::{
+    CardLog, CardWrite, Found, ImportReport, NewReview, Review, ReviewLog, StoreError,
+};
+
+impl Mode {
+    /// Whether an answer in this mode may move the card's schedule (and so
+    /// counts as the card's last review): drill and quiz answers do; SM-2's
+    /// end-of-session repeats and exam answers never do.
+    pub fn reschedules(self) -> bool {
+        matches!(self, Mode::Drill | Mode::Quiz)
+    }
+
+    /// The state after answering with `q` on `day` in this mode.
+    ///
+    /// A drill answer goes through SM-2. So does a quiz answer, except that
+    /// a card quizzed before it is due and recalled keeps its schedule:
+    /// recalling it early says nothing SM-2's next interval could use, and
+    /// counting it would stretch the interval from a review that came too
+    /// soon. Forgotten early, it starts over like any failure. Repeats and
+    /// exam answers never move the schedule.
+    pub fn apply(self, before: State, q: Quality, day: StudyDay) -> State {
+        match self {
+            Mode::Drill => before.answer(q, day),
+            Mode::Quiz if q.passed() && before.due.is_some_and(|due| due > day) => before,
+            Mode::Quiz => before.answer(q, day),
+            Mode::DrillRepeat | Mode::Exam => before,
+        }
+    }
+}
+
+/// How an answer was judged, before it becomes a quality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judged {
+    /// The learner graded a card they revealed themselves.
+    SelfGraded(Quality),
+    /// A question answered automatically judged: right, right but for a
+    /// small typo, or wrong; `easy` when the learner marked a right answer
+    /// easy.
+    Auto { verdict: Match, easy: bool },
+}
+
+/// The SM-2 quality a judged answer records in `mode`: the one table.
+///
+/// | judged                    | drill | quiz | exam |
+/// |---------------------------|-------|------|------|
+/// | self-graded q             | q     | q    | q    |
+/// | right, marked easy        | 5     | 5    | 4    |
+/// | right                     | 4     | 4    | 4    |
+/// | right but for a typo      | 3     | 3    | 4    |
+/// | wrong                     | 1     | 1    | 1    |
+///
+/// In a drill the quality of an automatically judged card is only
+/// proposed: the learner may grade it otherwise (a `SelfGraded` answer).
+/// An exam counts a typo as right, as a marker would, and never asks
+/// about ease: its answers never move a schedule anyway.
+pub fn quality_for(judged: Judged, mode: Mode) -> Quality {
+    let value = match (judged, mode) {
+        (Judged::SelfGraded(q), _) => return q,
+        (
+            Judged::Auto {
+                verdict: Match::Wrong,
+                ..
+            },
+            _,
+        ) => 1,
+        (Judged::Auto { .. }, Mode::Exam) => 4,
+        (
+            Judged::Auto {
+                verdict: Match::Close,
+                ..
+            },
+            _,
+        ) => 3,
+        (Judged::Auto { easy: true, .. }, _) => 5,
+        (Judged::Auto { .. }, _) => 4,
+    };
+    // Every value above is in 0-5.
+    Quality::ALL[value]
+}
+
+/// An answer to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub user: UserId,
+    pub card: CardKey,
+    pub quality: Quality,
+    pub mode: Mode,
+    /// When it was given (stored to the millisecond).
+    pub at: DateTime<Utc>,
+    /// The study day it counts for: the answer's own.
+    pub day: StudyDay,
+    pub response_ms: Option<u32>,
+}
+
+/// What recording an answer did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub before: State,
+    pub after: State,
+    /// The time stored: the answer's own, to the millisecond.
+    pub reviewed_at: DateTime<Utc>,
+    /// The review's identity, unique in every database it reaches.
+    pub id: String,
+}
+
+/// Records one answer: appends it to the log and moves the card's state
+/// on as its mode says, in one transaction of the store. Committed when
+/// this returns.
+///
+/// The answer keeps its own time. The log is replayed in time order, so
+/// an answer timed before the card's latest review (the clock was once set
+/// ahead) is placed where its time puts it and the card's states are
+/// replayed from there: the stored state is always what the log gives.
+pub fn record(log: &mut (impl ReviewLog + ?Sized), a: &Answer) -> Result<Recorded, StoreError> {
+    let new = new_review(a);
+    let mut recorded = None;
+    log.update_card(a.user, &a.card, &mut |card_log| {
+        let (write, states) = write_for(card_log, Some(new.clone()));
+        recorded = states;
+        Ok(write)
+    })?;
+    let (before, after) = recorded.unwrap_or((State::NEW, State::NEW));
+    Ok(Recorded {
+        before,
+        after,
+        reviewed_at: new.at,
+        id: new.id,
+    })
+}
+
+/// The review an answer appends, with a new id.
+pub fn new_review(a: &Answer) -> NewReview {
+    NewReview {
+        id: new_review_id(),
+        card: a.card.clone(),
+        at: to_millis(a.at),
+        day: a.day,
+        mode: a.mode,
+        quality: a.quality,
+        response_ms: a.response_ms,
+    }
+}
+
+/// What to write for a card whose log is `log`, with `new` placed in it
+/// by its time (after every review of the same time): the card's log
+/// replayed from the start, the states of reviews that change rewritten,
+/// and the card's state. With the new review's states before and after.
+pub fn write_for(log: &CardLog, new: Option<NewReview>) -> (CardWrite, Option<(State, State)>) {
+    let at = new.as_ref().map(|n| n.at);
+    let place = at.map_or(log.reviews.len(), |at| {
+        log.reviews.partition_point(|r| r.at <= at)
+    });
+    let mut replay = Replay::default();
+    let mut write = CardWrite::default();
+    let mut states = None;
+    for (i, r) in log.reviews.iter().enumerate() {
+        if i == place {
+            if let Some(n) = &new {
+                states = Some(replay.step(n.mode, n.quality, n.day, n.at));
+            }
+        }
+        let (before, after) = replay.step(r.mode, r.quality, r.day, r.at);
+        if (before, after) != (r.before, r.after) {
+            write.rewrite.push((r.seq, before, after));
+        }
+    }
+    if place == log.reviews.len() {
+        if let Some(n) = &new {
+            states = Some(replay.step(n.mode, n.quality, n.day, n.at));
+        }
+    }
+    if let (Some(n), Some((before, after))) = (new, states) {
+        write.append = Some((n, before, after));
+    }
+    write.state = replay.finish();
+    (write, states)
+}
+
+/// Rebuilds one card's state and its reviews' states from its log;
+/// whether the card's state changed.
+pub fn rebuild(
+    log: &mut (impl ReviewLog + ?Sized),
+    user: UserId,
+    card: &CardKey,
+) -> Result<bool, StoreError> {
+    let mut changed = false;
+    log.update_card(user, card, &mut |card_log| {
+        let (write, _) = write_for(card_log, None);
+        changed = write.state != card_log.stored;
+        Ok(write)
+    })?;
+    Ok(changed)
+}
+
+/// A new review id: 128 random bits as 32 hex digits.
+pub fn new_review_id() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+/// A time as stored: to the millisecond.
+pub fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
+    at - Duration::nanoseconds(i64::from(at.timestamp_subsec_nanos() % 1_000_000))
+}
+
+/// How long one import transaction may hold the write lock before it
+/// commits and lets others in (a drill waiting to save an answer).
+const IMPORT_BATCH: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Adds reviews to a user's log, skipping those already present (the same
+/// id; or, for a review without one, the same time, card, mode and grade),
+/// then rebuilds the state of every card they name by replaying its log.
+///
+/// A review id already recorded for another learner or card is refused
+/// before anything is written. The writing is done in transactions of a
+/// fifth of a second each, so a drill running beside a long import still
+/// saves its answers; an import cut short is completed by running it
+/// again.
+pub fn import_history(
+    log: &mut (impl ReviewLog + ?Sized),
+    user: UserId,
+    reviews: &[Review],
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let mut fresh: Vec<(NewReview, State, State)> = Vec::new();
+    for r in reviews {
+        match log.find_review(user, r)? {
+            Found::Present => report.present += 1,
+            Found::Missing(id) => fresh.push((
+                NewReview {
+                    id,
+                    card: r.card.clone(),
+                    at: to_millis(r.at),
+                    day: r.day,
+                    mode: r.mode,
+                    quality: r.quality,
+                    response_ms: r.response_ms,
+                },
+                State::NEW,
+                State::NEW,
+            )),
+        }
+    }
+    for batch in batches(&fresh, |chunk| log.append_reviews(user, chunk))? {
+        report.added += batch;
+    }
+    let mut cards: Vec<&CardKey> = reviews.iter().map(|r| &r.card).collect();
+    cards.sort();
+    cards.dedup();
+    let started = std::time::Instant::now();
+    for card in cards {
+        report.rebuilt += usize::from(rebuild(log, user, card)?);
+        if started.elapsed() > IMPORT_BATCH {
+            pause_for_others();
+        }
+    }
+    Ok(report)
+}
+
+/// Feeds `items` to `write` in chunks sized to take about a fifth of a
+/// second each, pausing between them for other writers; each chunk's
+/// result.
+fn batches<T, R>(
+    items: &[T],
+    mut write: impl FnMut(&[T]) -> Result<R, StoreError>,
+) -> Result<Vec<R>, StoreError> {
+    let mut out = Vec::new();
+    let mut rest = items;
+    let mut size = 500;
+    while !rest.is_empty() {
+        let (chunk, tail) = rest.split_at(size.min(rest.len()));
+        let started = std::time::Instant::now();
+        out.push(write(chunk)?);
+        // Aim the next chunk at the batch time.
+        let took = started.elapsed().as_secs_f64().max(1e-4);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let next = (size as f64 * IMPORT_BATCH.as_secs_f64() / took) as usize;
+        size = next.clamp(100, 20_000);
+        rest = tail;
+        if !rest.is_empty() {
+            pause_for_others();
+        }
+    }
+    Ok(out)
+}
+
+/// Lets a process waiting for the write lock take it between two import
+/// transactions: SQLite's busy handler polls, and would miss a lock that
+/// is released and taken again at once.
+fn pause_for_others() {
+    std::thread::sleep(std::time::Duration::from_millis(25));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(v: u8) -> Quality {
+        Quality::new(v).unwrap()
+    }
+
+    #[test]
+    fn one_table_from_a_judged_answer_to_a_quality() {
+        let auto = |verdict, easy| Judged::Auto { verdict, easy };
+        let rows = [
+            (Judged::SelfGraded(q(2)), [2, 2, 2]),
+            (auto(Match::Exact, true), [5, 5, 4]),
+            (auto(Match::Exact, false), [4, 4, 4]),
+            (auto(Match::Close, false), [3, 3, 4]),
+            (auto(Match::Close, true), [3, 3, 4]),
+            (auto(Match::Wrong, true), [1, 1, 1]),
+        ];
+        for (judged, want) in rows {
+            for (mode, want) in [Mode::Drill, Mode::Quiz, Mode::Exam].into_iter().zip(want) {
+                assert_eq!(quality_for(judged, mode), q(want), "{judged:?} in {mode:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn which_modes_move_a_schedule() {
+        let day: StudyDay = "2026-03-02".parse().unwrap();
+        let due = State::NEW.answer(q(4), day);
+        // A drill answer goes through SM-2: interval 1, due the next day.
+        assert_eq!(Mode::Drill.apply(State::NEW, q(4), day).interval.get(), 1);
+        // Repeats and exams leave it be.
+        assert_eq!(Mode::DrillRepeat.apply(due, q(1), day), due);
+        assert_eq!(Mode::Exam.apply(due, q(1), day), due);
+        // A quiz passed before the card is due keeps its schedule; failed,
+        // the card starts over.
+        assert_eq!(Mode::Quiz.apply(due, q(5), day), due);
+        assert_eq!(Mode::Quiz.apply(due, q(1), day).repetitions, 0);
+        let moving: Vec<Mode> = Mode::ALL.into_iter().filter(|m| m.reschedules()).collect();
+        assert_eq!(moving, [Mode::Drill, Mode::Quiz]);
+    }
+}
