@@ -1,8 +1,14 @@
 //! `recall`: spaced-repetition flashcards and quizzes for case managers.
 //!
-//! The library holds every rule; the binary only turns arguments into a
-//! call to [`cli::run`] and prints the one error that may come back.
-//! Dependencies point one way: `cli` -> everything else -> `sched`.
+//! The library holds every rule; a front end only drives it and renders.
+//! The binary turns arguments into a call to [`cli::run`] and prints the
+//! one error that may come back.
+//!
+//! Dependencies point one way, down this list (a module uses only those
+//! below it): `cli` -> `term` -> `report` -> `session` -> `quiz` ->
+//! `review` -> `store` -> `deck` -> `model` -> `sched`, `text`, `files`.
+//! Only `store::sqlite` speaks SQL; only `cli` and `term` read the
+//! environment or the clock, or print.
 
 pub mod cli;
 pub mod deck;

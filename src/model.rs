@@ -99,8 +99,9 @@ impl fmt::Display for CardKey {
     }
 }
 
-/// How an answer was given. What each mode does to a card's schedule is
-/// the review rules' (`review`).
+/// How an answer was given. Whether a mode reschedules is said here, for
+/// every layer (the store filters on it); what it does to a card's
+/// schedule is the review rules' (`review`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
     /// A self-graded drill answer.
@@ -117,6 +118,14 @@ impl Mode {
     /// Every mode.
     pub const ALL: [Mode; 4] = [Mode::Drill, Mode::DrillRepeat, Mode::Quiz, Mode::Exam];
 
+    /// Whether an answer in this mode may move the card's schedule (and so
+    /// counts as the card's last review): drill and quiz answers do; SM-2's
+    /// end-of-session repeats and exam answers never do. What it does to
+    /// the schedule is `Mode::apply`, in the review rules.
+    pub fn reschedules(self) -> bool {
+        matches!(self, Mode::Drill | Mode::Quiz)
+    }
+
     /// The name stored in the log.
     pub fn name(self) -> &'static str {
         match self {
@@ -126,6 +135,15 @@ impl Mode {
             Mode::Exam => "exam",
         }
     }
+}
+
+/// How an answer compares with the right one, as judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Match {
+    Wrong,
+    /// Right but for a small typo.
+    Close,
+    Exact,
 }
 
 /// A mode name the log does not know.

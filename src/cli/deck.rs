@@ -1,4 +1,5 @@
-//! `recall deck`: lint and import deck files.
+//! `recall deck`: add (install or update), list, show and remove
+//! installed decks; lint and import deck files.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -9,7 +9,7 @@ use clap::{Subcommand, ValueEnum};
 
 use super::Context;
 use crate::store::prelude::*;
-use crate::store::{Access, HistoryRow, history};
+use crate::store::{Access, history};
 use crate::text::plural;
 use crate::{Error, Result};
 
@@ -42,6 +42,15 @@ pub(super) enum Format {
     Csv,
 }
 
+impl From<Format> for history::Format {
+    fn from(f: Format) -> history::Format {
+        match f {
+            Format::Jsonl => history::Format::Jsonl,
+            Format::Csv => history::Format::Csv,
+        }
+    }
+}
+
 impl Format {
     /// The format a file's name implies.
     fn of(path: &Path) -> Format {
@@ -58,7 +67,8 @@ pub(super) fn run(ctx: &Context, command: HistoryCommand) -> Result<ExitCode> {
             let (store, user) = ctx.learner(Access::ReadOnly)?;
             let rows = store.history(user.id)?;
             let format = format.unwrap_or_else(|| out.as_deref().map_or(Format::Jsonl, Format::of));
-            let text = render(&rows, format)?;
+            let text = history::write(&rows, format.into())
+                .map_err(|e| Error::Usage(format!("cannot write the history: {e}")))?;
             match out {
                 Some(path) => {
                     let db = ctx.db_path()?;
@@ -78,28 +88,6 @@ pub(super) fn run(ctx: &Context, command: HistoryCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         HistoryCommand::Import { file } => import(ctx, &file),
-    }
-}
-
-fn render(rows: &[HistoryRow], format: Format) -> Result<String> {
-    let broken = |e: String| Error::Usage(format!("cannot write the history: {e}"));
-    match format {
-        Format::Jsonl => {
-            let mut out = String::new();
-            for row in rows {
-                out.push_str(&serde_json::to_string(row).map_err(|e| broken(e.to_string()))?);
-                out.push('\n');
-            }
-            Ok(out)
-        }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            for row in rows {
-                w.serialize(row).map_err(|e| broken(e.to_string()))?;
-            }
-            let bytes = w.into_inner().map_err(|e| broken(e.to_string()))?;
-            String::from_utf8(bytes).map_err(|e| broken(e.to_string()))
-        }
     }
 }
 

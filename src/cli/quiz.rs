@@ -1,8 +1,6 @@
 //! `recall quiz`: the options a quiz is started with, then the terminal
 //! loop (`term::quiz`) drives the engine's quiz to its summary.
-//!
-//! Grading to SM-2: right -> 4; right and marked easy -> 5; a typed answer
-//! with a small typo -> 3; wrong -> 1.
+//! How a judged answer becomes an SM-2 quality is `review::quality_for`.
 
 use std::process::ExitCode;
 
@@ -10,7 +8,8 @@ use clap::Args;
 
 use super::Context;
 use crate::model::DeckId;
-use crate::quiz::{Form, Quiz, QuizOptions};
+use crate::quiz::Form;
+use crate::session::{Quiz, QuizOptions};
 use crate::store::{Access, ReviewLog};
 use crate::term::{self, Clock as _, Prompt, Terminal};
 use crate::{Error, Result};

@@ -246,6 +246,46 @@ impl Exam {
     }
 }
 
+/// Whether a score in percent reaches the pass mark.
+pub fn passed(score: usize, pass_mark: u32) -> bool {
+    score >= pass_mark as usize
+}
+
+/// One area's scores across a learner's scored attempts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaTrend {
+    pub area_name: String,
+    /// (right, asked) in every scored attempt that asked about the area,
+    /// oldest first.
+    pub scores: Vec<(usize, usize)>,
+}
+
+/// Each area's score in every scored attempt that asked about it, the
+/// weakest area (by its latest score) first, ties by name. Abandoned
+/// attempts do not count.
+pub fn trend(attempts: &[crate::store::ExamAttempt]) -> Vec<AreaTrend> {
+    let mut trend: Vec<AreaTrend> = Vec::new();
+    for a in attempts.iter().filter(|a| a.finished) {
+        for row in &a.areas {
+            match trend.iter_mut().find(|t| t.area_name == row.name) {
+                Some(t) => t.scores.push((row.correct, row.total)),
+                None => trend.push(AreaTrend {
+                    area_name: row.name.clone(),
+                    scores: vec![(row.correct, row.total)],
+                }),
+            }
+        }
+    }
+    trend.sort_by(|a, b| {
+        let (xc, xt) = a.scores.last().copied().unwrap_or((0, 1));
+        let (yc, yt) = b.scores.last().copied().unwrap_or((0, 1));
+        (xc * yt)
+            .cmp(&(yc * xt))
+            .then_with(|| a.area_name.cmp(&b.area_name))
+    });
+    trend
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,14 +6,7 @@
 
 pub use crate::text::normalize;
 
-/// How a typed answer compares with the expected one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Match {
-    Wrong,
-    /// Right but for a small typo.
-    Close,
-    Exact,
-}
+pub use crate::model::Match;
 
 /// The typos allowed in an answer of `len` characters: none up to 3, one
 /// up to 7, two beyond.

@@ -5,12 +5,14 @@ use std::collections::HashMap;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
 
+use super::exam::{ExamQuestion, allocate};
 use super::question::{Form, Pool, Question, build};
 use crate::deck::Card;
 use crate::model::DeckId;
 use crate::sched::StudyDay;
-use crate::session::Item;
+use crate::store::StudyCard as Item;
 
 /// Due cards first (most overdue first), then the weakest learned ones
 /// (lowest E-Factor, then most lapses), then new ones in deck order.
@@ -84,5 +86,47 @@ pub fn questions(
             out.push((item, q));
         }
     }
+    out
+}
+
+/// The questions of an exam: each area's share of `n` by weight, cards
+/// drawn by the seeded rng, every question graded automatically.
+pub fn assemble(
+    items: &[Item],
+    areas: &[(String, Option<f64>)],
+    n: usize,
+    seed: u64,
+) -> Vec<ExamQuestion> {
+    let pools = Pools::new(items);
+    let mut rng = StdRng::seed_from_u64(seed);
+    let forms = [Form::Choice, Form::TrueFalse, Form::Typed, Form::Cloze];
+    let by_area: Vec<Vec<&Item>> = areas
+        .iter()
+        .map(|(id, _)| items.iter().filter(|i| i.card.area == *id).collect())
+        .collect();
+    let weights: Vec<f64> = areas.iter().map(|(_, w)| w.unwrap_or(1.0)).collect();
+    let available: Vec<usize> = by_area.iter().map(Vec::len).collect();
+    let counts = allocate(&weights, &available, n);
+    let mut out = Vec::new();
+    for (mut cards, count) in by_area.into_iter().zip(counts) {
+        cards.shuffle(&mut rng);
+        let mut taken = 0;
+        for item in cards {
+            if taken == count {
+                break;
+            }
+            let pool = pools.pool(&item.key.deck);
+            if let Some(question) = build(&item.card, &pool, &forms, &mut rng) {
+                out.push(ExamQuestion {
+                    key: item.key.clone(),
+                    area: item.card.area.clone(),
+                    area_name: item.area_name.clone(),
+                    question,
+                });
+                taken += 1;
+            }
+        }
+    }
+    out.shuffle(&mut rng);
     out
 }

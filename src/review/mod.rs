@@ -14,27 +14,21 @@ mod check;
 mod day;
 mod replay;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 pub use check::{CheckReport, Mismatch, check, repair};
 pub use day::{Allowance, DayCounts, allowance, answered, day_counts, owed_repeats, streak};
 pub use replay::Replay;
 
-use crate::model::{CardKey, Mode, UserId};
-use crate::quiz::Match;
+pub use crate::model::Mode;
+use crate::model::{CardKey, Match, UserId};
 use crate::sched::{Quality, State, StudyDay};
 use crate::store::{
     CardLog, CardWrite, Found, ImportReport, NewReview, Review, ReviewLog, StoreError,
+    new_review_id, to_millis,
 };
 
 impl Mode {
-    /// Whether an answer in this mode may move the card's schedule (and so
-    /// counts as the card's last review): drill and quiz answers do; SM-2's
-    /// end-of-session repeats and exam answers never do.
-    pub fn reschedules(self) -> bool {
-        matches!(self, Mode::Drill | Mode::Quiz)
-    }
-
     /// The state after answering with `q` on `day` in this mode.
     ///
     /// A drill answer goes through SM-2. So does a quiz answer, except that
@@ -215,16 +209,6 @@ pub fn rebuild(
         Ok(write)
     })?;
     Ok(changed)
-}
-
-/// A new review id: 128 random bits as 32 hex digits.
-pub fn new_review_id() -> String {
-    format!("{:032x}", rand::random::<u128>())
-}
-
-/// A time as stored: to the millisecond.
-pub fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
-    at - Duration::nanoseconds(i64::from(at.timestamp_subsec_nanos() % 1_000_000))
 }
 
 /// How long one import transaction may hold the write lock before it

@@ -1,7 +1,7 @@
 //! What a finished session tells the learner.
 
 use super::Outcome;
-use crate::store::Mode;
+use crate::model::Mode;
 
 /// Cards done and recalled, per area.
 #[derive(Debug, Clone, PartialEq, Eq)]

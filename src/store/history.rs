@@ -90,7 +90,7 @@ impl HistoryRow {
             id: self.id.clone(),
             card: CardKey::new(self.deck.as_str(), self.card.as_str()),
             // Stored times are to the millisecond.
-            at: crate::review::to_millis(at),
+            at: super::to_millis(at),
             day,
             mode: self.mode.parse().map_err(|_| {
                 format!(
@@ -128,6 +128,28 @@ impl Format {
         match path.extension().and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("csv") => Format::Csv,
             _ => Format::Jsonl,
+        }
+    }
+}
+
+/// A history file's text: the rows in `format`.
+pub fn write(rows: &[HistoryRow], format: Format) -> Result<String, String> {
+    match format {
+        Format::Jsonl => {
+            let mut out = String::new();
+            for row in rows {
+                out.push_str(&serde_json::to_string(row).map_err(|e| e.to_string())?);
+                out.push('\n');
+            }
+            Ok(out)
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for row in rows {
+                w.serialize(row).map_err(|e| e.to_string())?;
+            }
+            let bytes = w.into_inner().map_err(|e| e.to_string())?;
+            String::from_utf8(bytes).map_err(|e| e.to_string())
         }
     }
 }

@@ -31,6 +31,16 @@ pub mod prelude {
     pub use super::{Decks, Exams, Maintenance, ReportSource, ReviewLog, Store, Study, Users};
 }
 
+/// A new review id: 128 random bits as 32 hex digits.
+pub fn new_review_id() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+/// A time as stored: to the millisecond.
+pub fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
+    at - chrono::Duration::nanoseconds(i64::from(at.timestamp_subsec_nanos() % 1_000_000))
+}
+
 /// Every way a store can fail. The backend's own errors are kept as their
 /// source, never as a type of this crate's interface.
 #[derive(Debug, thiserror::Error)]

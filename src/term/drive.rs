@@ -6,10 +6,10 @@ use chrono::DateTime;
 
 use super::answer::{ask, described, feedback, saved};
 use super::{Prompt, Style};
+use crate::quiz::Match;
 use crate::quiz::exam::percent;
-use crate::quiz::{ExamEnd, ExamRun, Match, Quiz};
 use crate::sched::{Grade, Now, Quality};
-use crate::session::{AreaSummary, Ask, Drill, End, Finished, Summary};
+use crate::session::{AreaSummary, Ask, Drill, End, ExamEnd, ExamRun, Finished, Quiz, Summary};
 use crate::store::Store;
 use crate::text::{Align, plural, table};
 use crate::{Error, Result};

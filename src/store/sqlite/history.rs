@@ -95,7 +95,7 @@ pub(super) fn find_review(
             Ok(if present {
                 Found::Present
             } else {
-                Found::Missing(crate::review::new_review_id())
+                Found::Missing(crate::store::new_review_id())
             })
         }
     }

@@ -3,14 +3,12 @@
 //! recorded (rescheduling the card as a drill answer would) before the next
 //! question comes.
 
-use super::exam::{Given, judge};
-use super::matching::Match;
-use super::pools::{questions, quiz_order};
-use super::question::{Form, Question};
+use super::{Item, Outcome, Summary, day_seed, study_items};
 use crate::model::{DeckId, Mode};
+use crate::quiz::exam::{Given, judge};
+use crate::quiz::{Form, Match, Question, questions, quiz_order};
 use crate::review::{self, Answer, Judged, Recorded};
 use crate::sched::Now;
-use crate::session::{Item, Outcome, Summary, day_seed, study_items};
 use crate::store::{Decks, ReviewLog, Study, User};
 use crate::{Error, Result};
 

@@ -4,18 +4,13 @@
 //! scored at the end, or kept as abandoned when stopped.
 
 use chrono::{DateTime, Duration, Utc};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
 
-use super::exam::{AreaScore, Exam, ExamQuestion, Given, allocate, percent};
-use super::matching::Match;
-use super::pools::Pools;
-use super::question::{Form, build};
+use super::{day_seed, study_items};
 use crate::model::{DeckId, Mode};
+use crate::quiz::exam::{AreaScore, Exam, ExamQuestion, Given, percent};
+use crate::quiz::{Match, assemble, passed};
 use crate::review::{self, Answer, Judged};
 use crate::sched::Now;
-use crate::session::{Item, day_seed, study_items};
 use crate::store::{
     Decks, ExamAnswer, ExamId, ExamRecord, ExamStart, Exams, GivenAnswer, Study, User,
 };
@@ -46,48 +41,6 @@ impl Default for ExamOptions {
             seed: None,
         }
     }
-}
-
-/// The questions of an exam: each area's share of `n` by weight, cards
-/// drawn by the seeded rng, every question graded automatically.
-pub fn assemble(
-    items: &[Item],
-    areas: &[(String, Option<f64>)],
-    n: usize,
-    seed: u64,
-) -> Vec<ExamQuestion> {
-    let pools = Pools::new(items);
-    let mut rng = StdRng::seed_from_u64(seed);
-    let forms = [Form::Choice, Form::TrueFalse, Form::Typed, Form::Cloze];
-    let by_area: Vec<Vec<&Item>> = areas
-        .iter()
-        .map(|(id, _)| items.iter().filter(|i| i.card.area == *id).collect())
-        .collect();
-    let weights: Vec<f64> = areas.iter().map(|(_, w)| w.unwrap_or(1.0)).collect();
-    let available: Vec<usize> = by_area.iter().map(Vec::len).collect();
-    let counts = allocate(&weights, &available, n);
-    let mut out = Vec::new();
-    for (mut cards, count) in by_area.into_iter().zip(counts) {
-        cards.shuffle(&mut rng);
-        let mut taken = 0;
-        for item in cards {
-            if taken == count {
-                break;
-            }
-            let pool = pools.pool(&item.key.deck);
-            if let Some(question) = build(&item.card, &pool, &forms, &mut rng) {
-                out.push(ExamQuestion {
-                    key: item.key.clone(),
-                    area: item.card.area.clone(),
-                    area_name: item.area_name.clone(),
-                    question,
-                });
-                taken += 1;
-            }
-        }
-    }
-    out.shuffle(&mut rng);
-    out
 }
 
 /// A question on screen.
@@ -143,11 +96,6 @@ pub enum ExamEnd {
         answered: usize,
     },
     Scored(ExamResult),
-}
-
-/// Whether a score in percent reaches the pass mark.
-pub fn passed(score: usize, pass_mark: u32) -> bool {
-    score >= pass_mark as usize
 }
 
 /// An exam in progress.
@@ -411,39 +359,4 @@ impl ExamRun {
             missed,
         }
     }
-}
-
-/// One area's scores across a learner's scored attempts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AreaTrend {
-    pub area_name: String,
-    /// (right, asked) in every scored attempt that asked about the area,
-    /// oldest first.
-    pub scores: Vec<(usize, usize)>,
-}
-
-/// Each area's score in every scored attempt that asked about it, the
-/// weakest area (by its latest score) first, ties by name. Abandoned
-/// attempts do not count.
-pub fn trend(attempts: &[crate::store::ExamAttempt]) -> Vec<AreaTrend> {
-    let mut trend: Vec<AreaTrend> = Vec::new();
-    for a in attempts.iter().filter(|a| a.finished) {
-        for row in &a.areas {
-            match trend.iter_mut().find(|t| t.area_name == row.name) {
-                Some(t) => t.scores.push((row.correct, row.total)),
-                None => trend.push(AreaTrend {
-                    area_name: row.name.clone(),
-                    scores: vec![(row.correct, row.total)],
-                }),
-            }
-        }
-    }
-    trend.sort_by(|a, b| {
-        let (xc, xt) = a.scores.last().copied().unwrap_or((0, 1));
-        let (yc, yt) = b.scores.last().copied().unwrap_or((0, 1));
-        (xc * yt)
-            .cmp(&(yc * xt))
-            .then_with(|| a.area_name.cmp(&b.area_name))
-    });
-    trend
 }
