@@ -19,6 +19,17 @@ fn version_and_help_succeed() {
     );
     let out = env.recall(["--help"]).output().unwrap();
     assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    // Every command is listed, each with its one line.
+    for command in [
+        "drill", "quiz", "exam", "report", "status", "deck", "user", "history", "check", "backup",
+    ] {
+        assert!(
+            help.lines()
+                .any(|l| l.trim_start().starts_with(&format!("{command} "))),
+            "{command} missing from:\n{help}"
+        );
+    }
 }
 
 #[test]

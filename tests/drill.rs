@@ -42,7 +42,9 @@ fn interleaved(deck: &deck::Deck) -> Vec<String> {
     order
 }
 
-/// A learner's drills over several days, with SM-2 worked out on the side.
+/// A learner's drills over several days, with SM-2 worked out on the side
+/// by the test's own floating-point SM-2 (`common::sm2`), not the
+/// scheduler's.
 struct Learner {
     env: Env,
     cards: HashMap<String, Card>,
@@ -90,7 +92,8 @@ impl Learner {
             plan.push((id.clone(), key.to_string()));
             let q = quality(key);
             let state = self.expected.get(id).copied().unwrap_or(State::NEW);
-            self.expected.insert(id.clone(), state.answer(q, day));
+            self.expected
+                .insert(id.clone(), common::sm2(&state, q.value(), day));
             if q < Quality::new(4).unwrap() {
                 repeats.push(id.clone());
             }
@@ -243,10 +246,17 @@ fn input_ending_halfway_keeps_every_answer_and_the_next_drill_carries_on() {
     assert_eq!(logged, first[..4]);
 
     // The same day: the six new cards left, and none of the four again.
-    let day: StudyDay = "2026-03-02".parse().unwrap();
+    // Easy (key 4, quality 5) on a new card: 1 repetition, 1 day,
+    // E-Factor 2.50 + 0.10, due the next day.
+    let easy = State {
+        repetitions: 1,
+        ease: recall::sched::Ease::from_hundredths(260),
+        interval: recall::sched::Interval::days(1),
+        lapses: 0,
+        due: Some("2026-03-03".parse().unwrap()),
+    };
     for id in &first[..4] {
-        l.expected
-            .insert(id.clone(), State::NEW.answer(quality("4"), day));
+        l.expected.insert(id.clone(), easy);
     }
     l.drill("2026-03-02T18:00:00Z", &[], &first[4..], &["3"]);
     l.assert_states();

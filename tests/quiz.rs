@@ -10,7 +10,7 @@ use common::Env;
 use recall::deck::{self, Content};
 use recall::quiz::exam::{Exam, ExamQuestion, Given};
 use recall::quiz::{Form, Pool, Question, build, normalize};
-use recall::sched::{Quality, State, StudyDay};
+use recall::sched::{State, StudyDay};
 use recall::store::prelude::*;
 use recall::store::{CardKey, SqliteStore};
 
@@ -323,9 +323,10 @@ fn a_quiz_reschedules_exactly_as_sm2_says() {
         card: card.id.clone().into(),
     };
     let day: StudyDay = "2026-03-02".parse().unwrap();
+    // A new card answered 5: 1 repetition, 1 day, E-Factor 2.50 + 0.10.
     assert_eq!(
         store.card_state(user.id, &key).unwrap(),
-        State::NEW.answer(Quality::new(5).unwrap(), day)
+        state(1, 260, 1, 0, day.plus_days(1))
     );
     let log = store.history(user.id).unwrap();
     assert_eq!((log[0].mode.as_str(), log[0].quality), ("quiz", 5));
@@ -349,9 +350,8 @@ fn a_quiz_reschedules_exactly_as_sm2_says() {
         &["quiz", "--kinds", "typed", "--count", "1"],
         &format!("{typo}\n"),
     );
-    let after = State::NEW
-        .answer(Quality::new(5).unwrap(), day)
-        .answer(Quality::new(3).unwrap(), day.plus_days(1));
+    // Then 3: 2 repetitions, 6 days, E-Factor 2.60 - 0.14 = 2.46.
+    let after = state(2, 246, 6, 0, day.plus_days(7));
     assert_eq!(store.card_state(user.id, &key).unwrap(), after);
 }
 
@@ -463,4 +463,14 @@ fn an_exam_on_a_small_deck_says_it_asks_fewer() {
         ),
         "{out}"
     );
+}
+
+fn state(reps: u32, ease: u16, interval: u32, lapses: u32, due: StudyDay) -> State {
+    State {
+        repetitions: reps,
+        ease: recall::sched::Ease::from_hundredths(ease),
+        interval: recall::sched::Interval::days(interval),
+        lapses,
+        due: Some(due),
+    }
 }

@@ -422,12 +422,78 @@ fn every_deck_text_is_escaped_in_the_html() {
         html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"),
         "the card shows as text"
     );
-    assert!(!html.contains("<script"), "no markup from a card");
-    assert!(
-        !html.contains("http://") || !html.contains("src=\"http"),
+    assert!(!html.contains("<script>alert"), "no markup from a card");
+    assert_eq!(
+        network_loads(&html),
+        Vec::<String>::new(),
         "nothing loaded from the network"
     );
     assert_eq!(html.matches("<svg").count(), 3, "three charts");
+}
+
+/// Every place a page would fetch something from elsewhere: an attribute
+/// or CSS reference (`src`, `href`, `srcset`, `action`, `poster`, `data`,
+/// `url(`, `@import`) whose value is an absolute or scheme-relative URL.
+/// An SVG `xmlns` names a namespace and fetches nothing.
+fn network_loads(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut found = Vec::new();
+    for attr in [
+        "src=", "href=", "srcset=", "action=", "poster=", "data=", "url(", "@import",
+    ] {
+        for (at, _) in lower.match_indices(attr) {
+            let value = lower[at + attr.len()..]
+                .trim_start_matches([' ', '"', '\'', '('])
+                .to_string();
+            if value.starts_with("http:") || value.starts_with("https:") || value.starts_with("//")
+            {
+                let end = (at + 60).min(html.len());
+                found.push(html[at..end].to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_network_check_catches_what_it_looks_for() {
+    for page in [
+        "<link rel=stylesheet href=http://cdn.example/x.css>",
+        "<img src='https://example.org/a.png'>",
+        "<style>body { background: url(//example.org/b.png) }</style>",
+        "<style>@import \"https://example.org/c.css\";</style>",
+        "<script src=\"http://example.org/d.js\"></script>",
+    ] {
+        assert_eq!(network_loads(page).len(), 1, "{page}");
+    }
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg><a href=\"#top\">top</a>";
+    assert!(network_loads(svg).is_empty());
+}
+
+#[test]
+fn the_table_and_the_page_are_as_reviewed() {
+    let env = Env::new().on("2026-03-10T09:00:00Z");
+    fixture(&env, "Front of a1");
+    let out = env
+        .recall(["report", "--deck", "fx", "--since", "2026-01-01"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!("fixture_table", String::from_utf8(out.stdout).unwrap());
+    let out = env
+        .recall([
+            "report",
+            "--deck",
+            "fx",
+            "--since",
+            "2026-01-01",
+            "--html",
+            "r.html",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let html = std::fs::read_to_string(env.dir().join("r.html")).unwrap();
+    insta::assert_snapshot!("fixture_page", html);
 }
 
 #[test]
@@ -437,8 +503,7 @@ fn a_new_user_and_an_empty_window_show_dashes() {
     let out = env.recall(["report"]).output().unwrap();
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(!table.contains("NaN"));
-    let total = table.lines().find(|l| l.starts_with("Total ")).unwrap();
-    assert!(total.contains(" -  "), "{total}");
+    insta::assert_snapshot!("new_user_table", table);
     let out = env.recall(["report", "--json"]).output().unwrap();
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(json["users"][0]["total"]["reviews"]["retention"].is_null());

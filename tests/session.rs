@@ -112,7 +112,11 @@ fn the_plan_puts_the_most_overdue_first_then_new_cards_in_deck_order() {
         limit: Some(4),
         ..all
     };
-    assert_eq!(ids(plan(items.clone(), today, limited, 1)).len(), 4);
+    // The session's cap cuts the queue, new cards last to go in.
+    assert_eq!(
+        ids(plan(items.clone(), today, limited, 1)),
+        ["late5", "late1", "today", "new1"]
+    );
     // Ties are shuffled by the seed, the same way every time.
     let ties: Vec<Item> = (0..8)
         .map(|i| item(&format!("t{i}"), Some("2026-03-09"), i))

@@ -1,7 +1,9 @@
 //! Invariants of SM-2 over random quality sequences.
 
 use proptest::prelude::*;
-use recall::sched::{Ease, Quality, State, StudyDay};
+mod common;
+
+use recall::sched::{Quality, State, StudyDay};
 
 fn quality() -> impl Strategy<Value = Quality> {
     (0u8..=5).prop_map(|q| Quality::new(q).unwrap())
@@ -20,12 +22,25 @@ fn replay(qualities: &[Quality]) -> (State, StudyDay) {
 
 proptest! {
     #[test]
+    fn the_scheduler_agrees_with_sm2_worked_in_floating_point(
+        qs in prop::collection::vec(quality(), 1..80),
+    ) {
+        let mut day = StudyDay::from_ymd(2026, 1, 1).unwrap();
+        let mut state = State::NEW;
+        for q in qs {
+            let expected = common::sm2(&state, q.value(), day);
+            state = state.answer(q, day);
+            prop_assert_eq!(state, expected);
+            day = state.due.unwrap();
+        }
+    }
+
+    #[test]
     fn ease_never_below_the_floor(qs in prop::collection::vec(quality(), 1..60)) {
         let mut day = StudyDay::from_ymd(2026, 1, 1).unwrap();
         let mut state = State::NEW;
         for q in qs {
             state = state.answer(q, day);
-            prop_assert!(state.ease >= Ease::MIN);
             prop_assert!(state.ease.hundredths() >= 130);
             day = state.due.unwrap();
         }
@@ -73,8 +88,10 @@ proptest! {
         q in quality(),
     ) {
         let (state, day) = replay(&history);
-        let d = i32::from(5 - q.value());
-        let expected = (i32::from(state.ease.hundredths()) + 10 - d * (8 + 2 * d)).max(130);
-        prop_assert_eq!(i32::from(state.answer(q, day).ease.hundredths()), expected);
+        // The published formula in floating point, rounded to the hundredth.
+        let ef = f64::from(state.ease.hundredths()) / 100.0;
+        let d = f64::from(5 - q.value());
+        let expected = ((ef + (0.1 - d * (0.08 + d * 0.02))).max(1.3) * 100.0).round();
+        prop_assert_eq!(f64::from(state.answer(q, day).ease.hundredths()), expected);
     }
 }

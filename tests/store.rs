@@ -213,7 +213,7 @@ fn an_invalid_deck_file_installs_nothing() {
 #[test]
 fn two_processes_importing_for_one_user_at_once_lose_nothing() {
     let env = Env::new();
-    let (mut store, user) = fresh(&env);
+    let (store, user) = fresh(&env);
     // Two disjoint histories, from two other databases.
     let mut files = Vec::new();
     for (n, minute) in [(0, 0), (1, 30)] {
@@ -271,7 +271,6 @@ fn two_processes_importing_for_one_user_at_once_lose_nothing() {
         w.join().unwrap();
     }
     assert_eq!(store.history(user).unwrap().len(), total + 80);
-    let _ = &mut store;
     env.recall(["check"]).assert().success();
 }
 

@@ -67,11 +67,13 @@ pub fn page(report: &Report) -> String {
          <title>recall: retention by skill area</title><style>{STYLE}</style></head><body>\n\
          <h1>Retention by skill area</h1>\n<p class=\"muted\">{} to {} ({}){deck}. \
          Retention counts scheduled reviews only: the first drill or quiz answer of a day to a \
-         card already learned; a review passes at quality 3 or more; young means an interval \
-         under 21 days.</p>\n",
+         card already learned; a review passes at quality {} or more; young means an interval \
+         under {} days.</p>\n",
         esc(&report.since),
         esc(&report.until),
-        crate::text::plural(report.days.unsigned_abs(), "day")
+        crate::text::plural(report.days.unsigned_abs(), "day"),
+        crate::sched::Quality::PASS,
+        super::MATURE_DAYS,
     );
     let charted = report.class.as_ref().or(report.users.first());
     if let Some(s) = charted {

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use recall::deck::{Card, Content, cloze};
+use recall::deck::{Card, Content};
 
 use assert_cmd::Command;
 
@@ -162,6 +162,47 @@ pub fn answer_days(
     answered
 }
 
+/// SM-2 as published (super-memory.com/english/ol/sm2.htm), worked here
+/// in floating point, independently of `src/sched`: the state after
+/// answering `q` on `today`. The E-Factor after each answer is
+/// EF + (0.1 - (5-q)(0.08 + (5-q)0.02)), at least 1.3, rounded to the
+/// hundredth; the interval is 1, then 6, then the last one times the
+/// E-Factor before this answer, rounded up, at most 36,500 days; a quality
+/// below 3 starts over at 1 without touching the E-Factor's update; a
+/// failure of a card recalled before is a lapse.
+#[allow(dead_code)]
+pub fn sm2(
+    before: &recall::sched::State,
+    q: u8,
+    today: recall::sched::StudyDay,
+) -> recall::sched::State {
+    use recall::sched::{Ease, Interval, State};
+    let ef = f64::from(before.ease.hundredths()) / 100.0;
+    let d = f64::from(5 - q);
+    let next_ef = (ef + (0.1 - d * (0.08 + d * 0.02))).max(1.3);
+    let (repetitions, interval) = if q >= 3 {
+        let interval = match before.repetitions {
+            0 => 1.0,
+            1 => 6.0,
+            // A hair under, so that 6 x 2.5 stays 15 and is not pushed to
+            // 16 by the float error of 2.5's neighbours.
+            _ => (f64::from(before.interval.get()) * ef - 1e-9).ceil(),
+        };
+        (before.repetitions + 1, interval.min(36_500.0))
+    } else {
+        (0, 1.0)
+    };
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let (interval, hundredths) = (interval as u32, (next_ef * 100.0).round() as u16);
+    State {
+        repetitions,
+        ease: Ease::from_hundredths(hundredths),
+        interval: Interval::days(interval),
+        lapses: before.lapses + u32::from(q < 3 && before.repetitions > 0),
+        due: Some(today.plus_days(interval)),
+    }
+}
+
 /// Records one answer through the review rules, as a drill or quiz does.
 #[allow(clippy::too_many_arguments, dead_code)]
 pub fn record(
@@ -310,12 +351,7 @@ pub fn card_starts(line: &str) -> bool {
 
 /// The line a card's prompt shows first.
 pub fn prompt(card: &Card) -> String {
-    match &card.content {
-        Content::Basic { front, .. } => front.clone(),
-        Content::Cloze { text, .. } => cloze::prompt(&cloze::parse(text).unwrap()),
-        Content::Choice { question, .. } | Content::Typed { question, .. } => question.clone(),
-        Content::TrueFalse { statement, .. } => statement.clone(),
-    }
+    card.content.prompt()
 }
 
 /// Answers a drill as a learner who knows every card: reads each card as
