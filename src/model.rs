@@ -79,7 +79,9 @@ text_id!(
 /// A card by deck and id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CardKey {
+    /// The deck the card belongs to.
     pub deck: DeckId,
+    /// The card's id in that deck.
     pub card: CardId,
 }
 
@@ -140,9 +142,12 @@ impl Mode {
 /// How an answer compares with the right one, as judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Match {
+    /// Neither right nor within a small typo of a right answer.
     Wrong,
     /// Right but for a small typo.
     Close,
+    /// Right: the same once case, spacing, punctuation and a leading article
+    /// are set aside (or one of the accepted forms).
     Exact,
 }
 

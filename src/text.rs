@@ -154,7 +154,9 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 /// How a column lines up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
+    /// Padded on the right: text against the column's left edge.
     Left,
+    /// Padded on the left, as numbers line up.
     Right,
 }
 

@@ -7,10 +7,15 @@
 /// A piece of a cloze text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment<'a> {
+    /// Text shown as it is, between deletions.
     Text(&'a str),
+    /// A deletion: `{{c1::answer}}` or `{{c1::answer::hint}}`.
     Gap {
+        /// Its number, from 1 (`c1`); several deletions may share one.
         number: u32,
+        /// The hidden text, as written.
         answer: &'a str,
+        /// The hint its blank shows; `None` when absent or only spaces.
         hint: Option<&'a str>,
     },
 }
@@ -18,7 +23,9 @@ pub enum Segment<'a> {
 /// A problem in a cloze text, at a byte offset into it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClozeError {
+    /// Byte offset of the problem in the cloze text.
     pub offset: usize,
+    /// What is wrong, in words.
     pub message: String,
 }
 

@@ -15,12 +15,15 @@ pub enum Severity {
 /// A problem found in a deck file: `path:line:col: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The deck file.
     pub path: PathBuf,
     /// 1-based line.
     pub line: usize,
     /// 1-based column, in characters.
     pub col: usize,
+    /// Whether it stops the deck from loading.
     pub severity: Severity,
+    /// What is wrong, in words, without the place.
     pub message: String,
 }
 

@@ -31,6 +31,7 @@ const SHIPPED_TEXT: &str = include_str!("../../decks/case-management-skills.toml
 /// opening a database does not check 1,300 lines of TOML every time; a
 /// test holds them equal to the file's.
 pub const SHIPPED_ID: &str = "case-management-skills";
+/// The shipped deck's version (see [`SHIPPED_ID`]).
 pub const SHIPPED_VERSION: u32 = 2;
 
 /// The shipped deck, checked exactly as a deck file would be.
@@ -48,7 +49,9 @@ pub fn load(path: &Path) -> crate::Result<Deck> {
 #[derive(Debug, thiserror::Error)]
 #[error("{}{}", first_error(.diagnostics), more(.diagnostics, .path))]
 pub struct Invalid {
+    /// The deck file checked.
     pub path: PathBuf,
+    /// Every problem found, warnings too, in file order.
     pub diagnostics: Vec<Diagnostic>,
 }
 

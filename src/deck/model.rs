@@ -7,9 +7,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A checked deck.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Deck {
+    /// The `[deck]` table: id, title, version and the rest.
     #[serde(rename = "deck")]
     pub info: DeckInfo,
+    /// The skill areas, in the file's order (reports follow it, and so does
+    /// an interleaved deck's rotation).
     pub areas: Vec<Area>,
+    /// The cards, in the file's order: the order new cards come in, unless
+    /// the deck interleaves them.
     pub cards: Vec<Card>,
 }
 
@@ -18,9 +23,11 @@ pub struct Deck {
 pub struct DeckInfo {
     /// Stable identifier: letters, digits, `-`, `_` and `.`.
     pub id: String,
+    /// The name learners see.
     pub title: String,
     /// Bumped by the author on every published change.
     pub version: u32,
+    /// A longer account of the deck; `None` when the file gives none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The order new cards are first shown in.
@@ -70,7 +77,10 @@ impl NewCards {
 /// A skill area: cards are grouped, reported and weighted by area.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Area {
+    /// Stable identifier that cards name in their `area`: letters, digits,
+    /// `-`, `_` and `.`.
     pub id: String,
+    /// The name learners and reports see.
     pub name: String,
     /// Relative share of an exam's questions; equal shares when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,12 +92,18 @@ pub struct Area {
 pub struct Card {
     /// Stable identifier, unique in the deck: history follows it.
     pub id: String,
+    /// The id of the card's area: one of the deck's areas.
     pub area: String,
+    /// What it asks and expects: in the file, `kind` and that kind's fields.
     #[serde(flatten)]
     pub content: Content,
+    /// Free labels. `practice` marks a cloze card that describes a practice,
+    /// so a quiz may ask which skill it develops; `which-skill` marks one that
+    /// already asks that itself.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
-    /// Where the card comes from (a section of a source text).
+    /// The sentence of the source text the card comes from. Cards that
+    /// share one are siblings: a drill shows one of them a day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -97,33 +113,52 @@ pub struct Card {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Content {
     /// A front to recall the back from.
-    Basic { front: String, back: String },
+    Basic {
+        /// The side shown first.
+        front: String,
+        /// The side to recall.
+        back: String,
+    },
     /// A text with `{{c1::answer}}` deletions to fill in, and for each
     /// deletion number (`c1`) the other answers a typed blank accepts.
     Cloze {
+        /// The text, with its deletions in Anki's syntax.
         text: String,
+        /// Other answers a typed blank takes, by deletion number (`c1`).
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         accept: BTreeMap<String, Vec<String>>,
     },
     /// A question with options, one or several of them right.
     Choice {
+        /// The question asked.
         question: String,
+        /// The options, 2 to 8, in file order, none repeated.
         options: Vec<String>,
+        /// The right option, or several (select all), each as written in
+        /// `options`; a file may give a single one as a plain string.
         #[serde(serialize_with = "one_or_many", deserialize_with = "one_or_many_back")]
         answer: Vec<String>,
     },
     /// A statement that is true or false.
     #[serde(rename = "truefalse")]
     TrueFalse {
+        /// The statement judged.
         statement: String,
+        /// Whether the statement is true.
         answer: bool,
+        /// Shown with the answer once the learner has answered; `None` when the
+        /// file gives none.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         explanation: Option<String>,
     },
     /// A question answered by typing.
     Typed {
+        /// The question asked.
         question: String,
+        /// The expected answer. Case, spacing, punctuation and a leading article
+        /// do not count; a small typo makes an answer close, not wrong.
         answer: String,
+        /// Other answers taken as right, judged the same way.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         accept: Vec<String>,
     },
@@ -132,14 +167,20 @@ pub enum Content {
 /// The kinds of card, as named in deck files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
+    /// `basic`: a front and a back, graded by the learner.
     Basic,
+    /// `cloze`: a text with deletions to fill in.
     Cloze,
+    /// `choice`: a question with options, one or several of them right.
     Choice,
+    /// `truefalse`: a statement that is true or false.
     TrueFalse,
+    /// `typed`: a question answered by typing.
     Typed,
 }
 
 impl Kind {
+    /// Every kind, in the order messages list them.
     pub const ALL: [Kind; 5] = [
         Kind::Basic,
         Kind::Cloze,

@@ -58,17 +58,24 @@ pub fn allocate(weights: &[f64], available: &[usize], n: usize) -> Vec<usize> {
 /// One question of an exam, with the card and area it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExamQuestion {
+    /// The card asked about.
     pub key: CardKey,
+    /// The id of the card's area.
     pub area: String,
+    /// The area's name.
     pub area_name: String,
+    /// The question as asked.
     pub question: Question,
 }
 
 /// An answer as given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Given {
+    /// The options picked: 0-based indexes into the options as shown.
     Choice(Vec<usize>),
+    /// True or false.
     Bool(bool),
+    /// A typed answer, as typed.
     Text(String),
 }
 
@@ -120,9 +127,13 @@ pub struct Exam {
 /// One area's score.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AreaScore {
+    /// The area's id.
     pub area: String,
+    /// The area's name.
     pub area_name: String,
+    /// Questions answered right (a typo in a typed answer is forgiven).
     pub correct: usize,
+    /// Questions asked in the area.
     pub total: usize,
 }
 
@@ -254,6 +265,7 @@ pub fn passed(score: usize, pass_mark: u32) -> bool {
 /// One area's scores across a learner's scored attempts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AreaTrend {
+    /// The area's name: attempts are matched to an area by it.
     pub area_name: String,
     /// (right, asked) in every scored attempt that asked about the area,
     /// oldest first.

@@ -16,19 +16,31 @@ use crate::deck::{Card, Content, Kind, TYPED_WORDS, cloze};
 pub enum Question {
     /// Pick the right option (or every right one).
     Choice {
+        /// The question shown.
         prompt: String,
+        /// The options, in the order shown.
         options: Vec<String>,
         /// Indexes of the right options.
         right: Vec<usize>,
     },
+    /// Say whether a statement is true.
     TrueFalse {
+        /// The statement judged (a basic card's pairing reads
+        /// `front\nAnswer: back`).
         statement: String,
+        /// Whether it is true.
         answer: bool,
+        /// Shown with the answer; for a false pairing, the right back.
         explanation: Option<String>,
     },
+    /// Type the answer: a typed card, a basic card's short back, or a cloze
+    /// blank.
     Typed {
+        /// The question shown (for a cloze, the text with one gap blanked).
         prompt: String,
+        /// The expected answer.
         answer: String,
+        /// Other answers taken as right.
         accept: Vec<String>,
     },
 }
@@ -137,16 +149,24 @@ pub fn card_names_area(card: &Card, name: &str) -> bool {
 /// The forms a question can take, as `--kinds` names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Form {
+    /// Multiple choice: a choice card, or one made from a basic or cloze card
+    /// (or a "which skill" question).
     Choice,
+    /// True or false: a true/false card, or a basic card's front paired with
+    /// its own back or another's.
     TrueFalse,
+    /// A typed answer: a typed card, or a basic card whose back is short
+    /// enough to type.
     Typed,
     /// A typed blank in a cloze text.
     Cloze,
 }
 
 impl Form {
+    /// Every form, in the order `--kinds` lists them.
     pub const ALL: [Form; 4] = [Form::Choice, Form::TrueFalse, Form::Typed, Form::Cloze];
 
+    /// The name `--kinds` uses.
     pub fn name(self) -> &'static str {
         match self {
             Form::Choice => "choice",
@@ -156,6 +176,7 @@ impl Form {
         }
     }
 
+    /// The form `--kinds` calls `name`; `None` for an unknown name.
     pub fn from_name(name: &str) -> Option<Form> {
         Form::ALL.into_iter().find(|f| f.name() == name)
     }
@@ -164,6 +185,8 @@ impl Form {
 /// Everything a question may borrow from: the deck's cards and its skill
 /// area names (for "which skill" questions).
 pub struct Pool<'d> {
+    /// The cards questions may borrow wrong answers and pairings from: those
+    /// the quiz or exam draws on in the same deck.
     pub cards: &'d [Card],
     /// Area id and name of every area a practice can belong to.
     pub skills: &'d [(String, String)],

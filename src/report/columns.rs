@@ -7,7 +7,9 @@ use crate::text::Align;
 
 /// A field of a CSV row: its header, and its value for one area.
 pub struct Field {
+    /// Its CSV header.
     pub name: &'static str,
+    /// Its value for one area's figures; empty when missing.
     pub value: fn(&Figures) -> String,
 }
 
@@ -15,6 +17,7 @@ pub struct Field {
 pub struct Column {
     /// Its header in the table and on the page ("" for none).
     pub header: &'static str,
+    /// How its cells line up in the table.
     pub align: Align,
     /// Whether a terminal too narrow for every column still shows it.
     pub narrow: bool,

@@ -32,7 +32,9 @@ pub const MATURE_DAYS: u32 = 21;
 /// A count of scheduled reviews and how many passed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Share {
+    /// Scheduled reviews counted.
     pub reviews: usize,
+    /// Of those, the ones that passed (quality 3 or more).
     pub passed: usize,
     /// passed / reviews, to 4 decimals; `null` with no reviews.
     pub retention: Option<f64>,
@@ -69,8 +71,11 @@ pub struct Stages {
 /// A latest exam score.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Exam {
+    /// Questions answered right (a typo in a typed answer is forgiven).
     pub correct: usize,
+    /// Questions asked.
     pub total: usize,
+    /// Percent right, rounded to the nearest whole.
     pub percent: usize,
     /// The latest exam's date (of several users' or areas', the latest).
     pub date: String,
@@ -79,14 +84,21 @@ pub struct Exam {
 /// Every figure of one area (or a total).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figures {
+    /// The deck's id; for a total, the deck every area shares, else empty.
     pub deck: String,
     /// Empty for a total.
     pub area: String,
+    /// The area's name; `Total` for a total.
     pub name: String,
+    /// Cards by stage.
     pub cards: Stages,
     /// Scheduled reviews in the window.
     pub reviews: Share,
+    /// Scheduled reviews in the window with an interval before them under
+    /// [`MATURE_DAYS`].
     pub young: Share,
+    /// Scheduled reviews in the window with an interval before them of
+    /// [`MATURE_DAYS`] or more.
     pub mature: Share,
     /// Mean E-Factor of the cards answered; `null` if none.
     pub average_ease: Option<f64>,
@@ -94,15 +106,21 @@ pub struct Figures {
     pub lapses: usize,
     /// Active cards due within 7 and 30 days (overdue included).
     pub due_7: usize,
+    /// Active cards due within 30 days (overdue included).
     pub due_30: usize,
+    /// The latest scored exam's score in the area (for a total, each area's
+    /// latest together); `None` when no scored exam asked about it.
     pub exam: Option<Exam>,
 }
 
 /// One week of scheduled reviews.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Week {
+    /// The week's first study day, `YYYY-MM-DD`.
     pub from: String,
+    /// Its last study day, `YYYY-MM-DD`.
     pub to: String,
+    /// Its scheduled reviews.
     #[serde(flatten)]
     pub share: Share,
 }
@@ -110,17 +128,24 @@ pub struct Week {
 /// Cards due on one day of the next 30 (overdue counted today).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DueDay {
+    /// The study day, `YYYY-MM-DD`.
     pub day: String,
+    /// Active cards due that day; today's include the overdue ones.
     pub cards: usize,
 }
 
 /// A weak card: many lapses, a low E-Factor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WeakCard {
+    /// The card's deck.
     pub deck: String,
+    /// The card's id.
     pub card: String,
+    /// The id of its area.
     pub area: String,
+    /// The name of its area.
     pub area_name: String,
+    /// What the card asks (its id when that cannot be read).
     pub prompt: String,
     /// Lapses over its whole history (summed over learners for a class).
     pub lapses: u32,
@@ -135,24 +160,37 @@ pub const CLASS: &str = "class";
 /// A learner's report, or the class's (`user` is [`CLASS`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Section {
+    /// The learner's name, or [`CLASS`].
     pub user: String,
+    /// Each area's figures, in deck order.
     pub areas: Vec<Figures>,
+    /// Every area together.
     pub total: Figures,
     /// The last 12 weeks, oldest first, ending today.
     pub weekly: Vec<Week>,
+    /// Active cards due on each day from today to 30 days on (31 days).
     pub forecast: Vec<DueDay>,
+    /// The five weakest active cards, or fewer: most lapses first, then
+    /// lowest E-Factor.
     pub weakest: Vec<WeakCard>,
 }
 
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// The JSON schema's version: [`SCHEMA`].
     pub schema: u32,
+    /// The study day the report is for, `YYYY-MM-DD`.
     pub today: String,
+    /// The window's first study day, `YYYY-MM-DD`.
     pub since: String,
+    /// The window's last study day: today.
     pub until: String,
+    /// Study days in the window, both ends included.
     pub days: i64,
+    /// The deck reported on; `None` for every installed deck.
     pub deck: Option<String>,
+    /// A section per learner, in the order given.
     pub users: Vec<Section>,
     /// With `--all-users`: every learner together.
     pub class: Option<Section>,
@@ -160,16 +198,22 @@ pub struct Report {
 
 /// What a report is computed from.
 pub struct Rows<'a> {
+    /// Every area reported on, in deck order.
     pub areas: &'a [AreaName],
+    /// The learners' cards with their state, retired ones too.
     pub cards: &'a [ReportCard],
+    /// The learners' scheduled reviews from [`Window::earliest`] to today.
     pub reviews: &'a [ScheduledReview],
+    /// Each learner's latest scored exam score per area.
     pub exams: &'a [ExamScore],
 }
 
 /// The window of study days and the day the report is for.
 #[derive(Debug, Clone, Copy)]
 pub struct Window {
+    /// The window's first study day.
     pub since: StudyDay,
+    /// The day the report is for: the window's last.
     pub today: StudyDay,
 }
 

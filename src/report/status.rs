@@ -14,9 +14,11 @@ use crate::store::{Decks, Study, User};
 /// One area's figures (or the total's).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct StatusRow {
+    /// The deck's id (for the total, the `--deck` asked for, else empty).
     pub deck: String,
     /// Empty for the total.
     pub area: String,
+    /// The area's name; `Total` for the total.
     pub name: String,
     /// Cards due today or overdue.
     pub due: usize,
@@ -27,18 +29,26 @@ pub struct StatusRow {
     pub learning: usize,
     /// Cards recalled at least once since their last failure.
     pub learned: usize,
+    /// Active cards.
     pub cards: usize,
 }
 
 /// A learner's status on a study day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Status {
+    /// The learner's name.
     pub user: String,
+    /// The study day, `YYYY-MM-DD`.
     pub study_day: String,
+    /// Study days in a row with a finished drill, ending today (or yesterday
+    /// while today's is still to come).
     pub streak: u32,
     /// New cards the daily allowance still lets in today.
     pub new_today: usize,
+    /// Each area's figures, in the order their first cards come in the
+    /// decks.
     pub areas: Vec<StatusRow>,
+    /// Every area together.
     pub total: StatusRow,
 }
 

@@ -14,7 +14,9 @@ use crate::store::{Maintenance, StoreError, StoredState, Users};
 /// A card whose stored state is not what its log gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
+    /// The learner's name (their `#id` if it cannot be found).
     pub user: String,
+    /// The card.
     pub card: CardKey,
     /// `None`: no state stored.
     pub stored: Option<(State, DateTime<Utc>)>,
@@ -27,11 +29,15 @@ pub struct Mismatch {
 pub struct CheckReport {
     /// The database's integrity and foreign-key problems; empty when sound.
     pub integrity: Vec<String>,
+    /// Learners.
     pub users: u64,
     /// Installed decks: none means nothing can be drilled.
     pub decks: u64,
+    /// Reviews logged, of every learner.
     pub reviews: u64,
+    /// Stored card states.
     pub states: u64,
+    /// Cards whose stored state is not what their log gives.
     pub mismatches: Vec<Mismatch>,
 }
 

@@ -55,7 +55,12 @@ pub enum Judged {
     /// A question answered automatically judged: right, right but for a
     /// small typo, or wrong; `easy` when the learner marked a right answer
     /// easy.
-    Auto { verdict: Match, easy: bool },
+    Auto {
+        /// How the answer compared with the right one.
+        verdict: Match,
+        /// Whether the learner marked a right answer easy.
+        easy: bool,
+    },
 }
 
 /// The SM-2 quality a judged answer records in `mode`: the one table.
@@ -100,21 +105,30 @@ pub fn quality_for(judged: Judged, mode: Mode) -> Quality {
 /// An answer to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
+    /// The learner answering.
     pub user: UserId,
+    /// The card answered.
     pub card: CardKey,
+    /// The grade recorded.
     pub quality: Quality,
+    /// How it was given, which decides what it does to the schedule.
     pub mode: Mode,
     /// When it was given (stored to the millisecond).
     pub at: DateTime<Utc>,
     /// The study day it counts for: the answer's own.
     pub day: StudyDay,
+    /// Milliseconds from showing the card to the answer; `None` when not
+    /// known.
     pub response_ms: Option<u32>,
 }
 
 /// What recording an answer did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
+    /// The card's state before the answer.
     pub before: State,
+    /// The card's state after it: unchanged when the answer does not move
+    /// the schedule.
     pub after: State,
     /// The time stored: the answer's own, to the millisecond.
     pub reviewed_at: DateTime<Utc>,

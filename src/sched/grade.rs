@@ -13,9 +13,14 @@ use super::sm2::Quality;
 /// A self-grade on the four-button scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Grade {
+    /// Forgotten: quality 1, a failure that restarts the card (key 1).
     Again,
+    /// Recalled with serious difficulty: quality 3, a pass that lowers the
+    /// E-Factor and comes back in the same session (key 2).
     Hard,
+    /// Recalled after a hesitation: quality 4 (key 3).
     Good,
+    /// Recalled perfectly: quality 5 (key 4).
     Easy,
 }
 

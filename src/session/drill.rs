@@ -44,7 +44,12 @@ pub struct DrillOptions {
 pub enum Ask {
     /// A basic or cloze card: the prompt, then the answer revealed, then a
     /// grade from the learner.
-    Reveal { prompt: String, answer: String },
+    Reveal {
+        /// The front, or the cloze text with its gaps blanked.
+        prompt: String,
+        /// The back, or the cloze text filled in.
+        answer: String,
+    },
     /// A choice, true/false or typed card: a question judged for the
     /// learner, whose grade is proposed.
     Question(Question),
@@ -55,16 +60,20 @@ pub enum Ask {
 pub struct Presentation {
     /// Names this showing: an answer must name it.
     pub id: u64,
+    /// The card, with the learner's state of it before this session.
     pub item: Item,
     /// A first answer, or SM-2's end-of-session repeat.
     pub mode: Mode,
     /// 1-based place among the session's first answers.
     pub position: usize,
+    /// Cards in today's queue: the session's first answers, repeats not
+    /// counted.
     pub total: usize,
     /// Repeats left, this one included, when it is a repeat.
     pub repeats_left: usize,
     /// Whether showing the area would give the answer away.
     pub hide_area: bool,
+    /// How the card is asked.
     pub ask: Ask,
 }
 
@@ -84,7 +93,9 @@ pub struct Drill {
 /// How a drill ended, for its summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finished {
+    /// The drill's results.
     pub summary: Summary,
+    /// Why it ended.
     pub end: Option<End>,
     /// Whole minutes from start to end.
     pub minutes: i64,

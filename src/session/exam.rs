@@ -21,6 +21,8 @@ use crate::{Error, Result};
 pub struct ExamOptions {
     /// The deck (needed when several are installed).
     pub deck: Option<DeckId>,
+    /// How many questions (40 by default); fewer when the deck has fewer
+    /// cards to ask about.
     pub questions: usize,
     /// Time allowed; one minute a question without it.
     pub minutes: Option<u32>,
@@ -48,10 +50,13 @@ impl Default for ExamOptions {
 pub struct ExamPresentation {
     /// Names this showing: an answer must name it.
     pub id: u64,
+    /// The question, with the card and area it comes from.
     pub question: ExamQuestion,
     /// 1-based.
     pub position: usize,
+    /// Questions in the exam.
     pub total: usize,
+    /// When time is up (UTC); an answer after it is refused.
     pub deadline: DateTime<Utc>,
 }
 
@@ -60,27 +65,36 @@ pub struct ExamPresentation {
 pub struct ExamMiss {
     /// 1-based place in the exam.
     pub position: usize,
+    /// The question's prompt, on one line.
     pub prompt: String,
     /// `None`: not answered.
     pub given: Option<String>,
+    /// The right answer.
     pub solution: String,
 }
 
 /// A scored attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExamResult {
+    /// Questions answered right (a typo in a typed answer is forgiven).
     pub correct: usize,
+    /// Questions asked.
     pub total: usize,
     /// Percent right, rounded.
     pub score: usize,
+    /// The score needed to pass, in percent.
     pub pass_mark: u32,
+    /// Whether the score reaches the pass mark.
     pub passed: bool,
+    /// Whole minutes from start to end.
     pub minutes: i64,
+    /// Whether time ran out.
     pub timed_out: bool,
     /// Questions left when time ran out.
     pub unanswered: usize,
     /// Each area's score, weakest first.
     pub areas: Vec<AreaScore>,
+    /// Every question not answered right, in exam order.
     pub missed: Vec<ExamMiss>,
 }
 
@@ -89,12 +103,17 @@ pub struct ExamResult {
 pub enum ExamEnd {
     /// Nothing was answered: no attempt is kept.
     NotRecorded {
+        /// Why, in words: the deck has no card to ask about, or no question was
+        /// answered.
         why: &'static str,
     },
     /// Stopped before the end: kept, never scored.
     Abandoned {
+        /// Questions answered before it stopped.
         answered: usize,
     },
+    /// Every question answered, or time ran out: scored, with the questions
+    /// left counting as wrong.
     Scored(ExamResult),
 }
 

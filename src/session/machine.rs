@@ -24,9 +24,13 @@ pub enum End {
 /// One answer given in the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
+    /// The card answered.
     pub key: CardKey,
+    /// The name of its area.
     pub area_name: String,
+    /// The grade recorded.
     pub quality: Quality,
+    /// How it was given: a drill's first answer or repeat, or a quiz answer.
     pub mode: Mode,
 }
 
@@ -45,12 +49,17 @@ pub struct Session {
 /// The card to show, and where the session stands.
 #[derive(Debug, Clone, Copy)]
 pub struct Current<'s> {
+    /// The card.
     pub item: &'s Item,
+    /// A first answer, or SM-2's end-of-session repeat.
     pub mode: Mode,
     /// 1-based position among the session's first answers; repeats show
     /// the count of cards left to repeat.
     pub position: usize,
+    /// Cards in the queue at the start: the session's first answers, owed
+    /// repeats not counted.
     pub total: usize,
+    /// Repeats still to come, this one included when it is a repeat.
     pub repeats_left: usize,
 }
 

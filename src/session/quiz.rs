@@ -45,10 +45,13 @@ impl Default for QuizOptions {
 pub struct QuizQuestion {
     /// Names this showing: an answer must name it.
     pub id: u64,
+    /// The card asked about, with the learner's state of it.
     pub item: Item,
+    /// The question as asked.
     pub question: Question,
     /// 1-based.
     pub position: usize,
+    /// Questions in the quiz.
     pub total: usize,
     /// Whether showing the area would give the answer away.
     pub hide_area: bool,
@@ -57,7 +60,9 @@ pub struct QuizQuestion {
 /// A question missed, with the answer given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Miss {
+    /// The question as asked.
     pub question: Question,
+    /// The answer given.
     pub given: Given,
 }
 

@@ -6,8 +6,11 @@ use crate::model::Mode;
 /// Cards done and recalled, per area.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AreaSummary {
+    /// The area's name (not its id).
     pub area: String,
+    /// First answers in the area.
     pub cards: usize,
+    /// Of those, answers of quality 3 or more.
     pub recalled: usize,
 }
 
@@ -15,9 +18,11 @@ pub struct AreaSummary {
 /// do not count twice).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
+    /// First answers given (repeats not counted).
     pub cards: usize,
     /// First answers of quality 3 or more.
     pub recalled: usize,
+    /// SM-2's end-of-session repeats answered.
     pub repeats: usize,
     /// In order of first appearance.
     pub areas: Vec<AreaSummary>,

@@ -16,26 +16,45 @@ use crate::sched::{Quality, StudyDay};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryRow {
     /// The review's identity (absent in files from before reviews had
-    /// one: those are recognised by time and card).
+    /// one: those are recognised by time, card, mode and quality).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The deck's id.
     pub deck: String,
+    /// The card's id in that deck.
     pub card: String,
     /// UTC, RFC 3339 with milliseconds.
     pub reviewed_at: String,
+    /// The study day it counts for, `YYYY-MM-DD`.
     pub study_day: String,
+    /// How it was given: `drill`, `drill-repeat`, `quiz` or `exam`.
     pub mode: String,
+    /// The SM-2 quality, 0-5.
     pub quality: u8,
+    /// Milliseconds from showing the card to the answer; empty when not
+    /// known.
     pub response_ms: Option<u32>,
+    /// Correct answers in a row before the review.
     pub before_repetitions: u32,
+    /// The E-Factor before it, in hundredths.
     pub before_ease: u16,
+    /// The interval before it, in days.
     pub before_interval: u32,
+    /// The study day the card was due before it (`YYYY-MM-DD`); empty for a
+    /// new card.
     pub before_due: Option<String>,
+    /// Lapses before it.
     pub before_lapses: u32,
+    /// Correct answers in a row after the review.
     pub after_repetitions: u32,
+    /// The E-Factor after it, in hundredths.
     pub after_ease: u16,
+    /// The interval after it, in days.
     pub after_interval: u32,
+    /// The study day the card is due after it (`YYYY-MM-DD`); empty while
+    /// the card is still new (a review that does not schedule it).
     pub after_due: Option<String>,
+    /// Lapses after it.
     pub after_lapses: u32,
 }
 
@@ -44,11 +63,19 @@ pub struct HistoryRow {
 pub struct Review {
     /// Its identity, if the file gives one.
     pub id: Option<String>,
+    /// The card answered; it must be installed.
     pub card: CardKey,
+    /// When it was given (UTC, cut to the millisecond).
     pub at: DateTime<Utc>,
+    /// The study day it counts for: at most two days before the date of
+    /// `at` and one after.
     pub day: StudyDay,
+    /// How it was given.
     pub mode: Mode,
+    /// The grade recorded.
     pub quality: Quality,
+    /// Milliseconds from showing the card to the answer; `None` when not
+    /// known.
     pub response_ms: Option<u32>,
 }
 
@@ -107,6 +134,7 @@ impl HistoryRow {
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportReport {
+    /// Reviews appended to the log.
     pub added: usize,
     /// Rows already in the log, skipped.
     pub present: usize,
@@ -119,6 +147,7 @@ pub struct ImportReport {
 pub enum Format {
     /// One JSON object a line.
     Jsonl,
+    /// Comma-separated values under a header row.
     Csv,
 }
 

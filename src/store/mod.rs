@@ -48,55 +48,108 @@ pub enum StoreError {
     /// What the database itself reported.
     #[error("database {place}: {source}")]
     Backend {
+        /// Where the database is (its path), as messages name it.
         place: String,
+        /// The backend's own error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// The directory that should hold the database does not exist; nothing
+    /// is created.
     #[error("database {}: the directory {} does not exist", path.display(), dir.display())]
-    NoDirectory { path: PathBuf, dir: PathBuf },
+    NoDirectory {
+        /// The database file asked for.
+        path: PathBuf,
+        /// Its directory, the one missing.
+        dir: PathBuf,
+    },
+    /// The database file exists but is marked read-only.
     #[error("database {}: the file is read-only; recall needs to write to it", .0.display())]
     ReadOnly(PathBuf),
+    /// This user may not write the database file, its `-wal` or `-shm`, or
+    /// its directory; found before SQLite opens anything.
     #[error("database {}: you cannot write to it or to its directory (it belongs to another user?); recall needs to, so nothing was opened", .0.display())]
     NotWritable(PathBuf),
+    /// The path is not a regular file, or the file does not start with an
+    /// SQLite header.
     #[error("database {}: not a recall database (not an SQLite file); left untouched", .0.display())]
     NotADatabase(PathBuf),
+    /// An SQLite file that is neither empty nor marked as recall's: another
+    /// program's, left as it is.
     #[error("database {}: not a recall database (another program's SQLite file); left untouched", .0.display())]
     NotRecall(PathBuf),
+    /// The file's schema version is higher than this build knows: a newer
+    /// recall wrote it, and it is left as it is.
     #[error(
         "database {place}: written by a newer recall (schema version {found}; this one knows up to {known}); left untouched"
     )]
     Newer {
+        /// Where the database is.
         place: String,
+        /// The schema version the file has.
         found: i64,
+        /// The highest schema version this build knows.
         known: i64,
     },
     /// Another process held the write lock for longer than this one waits.
     #[error("database {0}: busy: another recall is writing to it")]
     Busy(String),
+    /// SQLite reports the file corrupt, or not a database, once opened.
     #[error(
         "database {place}: the file is damaged ({detail}); restore it from a backup (`recall backup FILE` makes one)"
     )]
-    Damaged { place: String, detail: String },
+    Damaged {
+        /// Where the database is.
+        place: String,
+        /// SQLite's own message.
+        detail: String,
+    },
+    /// A review names a card that is not installed, active or retired;
+    /// nothing is written.
     #[error("no card {card:?} in deck {deck:?}")]
-    UnknownCard { deck: String, card: String },
+    UnknownCard {
+        /// The deck id given.
+        deck: String,
+        /// The card id given.
+        card: String,
+    },
+    /// An imported review's id is already logged for another learner or
+    /// another card; nothing of the import is written.
     #[error(
         "review {id} is already recorded for another learner or card ({existing}); the history belongs to another learner"
     )]
-    HistoryConflict { id: String, existing: String },
+    HistoryConflict {
+        /// The review id from the file.
+        id: String,
+        /// The card it is already logged for, as `deck/card`.
+        existing: String,
+    },
+    /// The database file exists but could not be looked at before opening
+    /// (for a reason other than its absence).
     #[error("database {}: cannot read it: {}", path.display(), crate::io_text(source))]
     Io {
+        /// The database file.
         path: PathBuf,
+        /// What the operating system reported.
         #[source]
         source: std::io::Error,
     },
+    /// The built-in deck failed its checks while a first use or an upgrade
+    /// was installing it; nothing is written.
     #[error("the built-in deck: {0}")]
     FirstDeck(Box<crate::deck::Invalid>),
+    /// A write for a learner who was removed (by another process) after this
+    /// one found them; nothing is written.
     #[error(
         "no learner with id {0}: they were removed while this ran; nothing more is saved for them"
     )]
     NoSuchUser(UserId),
+    /// A name that cannot name a user; the text says why.
     #[error("{0}")]
     UserName(String),
+    /// A write refused for a reason given in words: what the code run inside
+    /// a store's transaction (the callback of [`ReviewLog::update_card`])
+    /// returns to abandon it, so that nothing is written.
     #[error("{0}")]
     Invalid(String),
 }

@@ -17,11 +17,17 @@ pub use scripted::Scripted;
 /// How a piece of text is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
+    /// As it is.
     Plain,
+    /// Bold: a card's prompt or question.
     Bold,
+    /// Dimmed: progress lines, countdowns and input prompts.
     Dim,
+    /// Green and bold: a right answer.
     Good,
+    /// Red and bold: a wrong answer.
     Bad,
+    /// Yellow: a close answer, or a wait on a busy database.
     Warn,
 }
 

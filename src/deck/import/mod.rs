@@ -23,7 +23,11 @@ use columns::Columns;
 /// What the command line adds to a file's own headers.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// The deck's id (`--id`); else a slug of the file's `#deck:` header or
+    /// of its name, else `imported`.
     pub id: Option<String>,
+    /// The deck's title (`--title`); else the file's `#deck:` header, else
+    /// its name without the extension.
     pub title: Option<String>,
     /// The area name for rows without one.
     pub area: String,
@@ -32,6 +36,7 @@ pub struct Options {
 /// A deck made from a spreadsheet, and anything the user should know.
 #[derive(Debug)]
 pub struct Imported {
+    /// The deck, checked.
     pub deck: Deck,
     /// The deck as a TOML deck file, checked by the deck linter.
     pub toml: String,

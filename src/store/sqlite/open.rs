@@ -37,7 +37,9 @@ pub enum Access {
 /// The deck built into the program: a database that has never had a deck
 /// is given it, and an installed copy older than `version` is updated.
 pub struct Builtin<'a> {
+    /// The deck's id.
     pub id: &'a str,
+    /// The version this build carries.
     pub version: u32,
     /// Reads the deck (only when it is needed).
     pub load: &'a dyn Fn() -> Result<Deck, Invalid>,
@@ -45,6 +47,7 @@ pub struct Builtin<'a> {
 
 /// How to open a database, and what a first use puts in it.
 pub struct Opening<'a> {
+    /// Whether the database is opened for writing.
     pub access: Access,
     /// Installed in the transaction that creates the schema.
     pub builtin: Option<Builtin<'a>>,
