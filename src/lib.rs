@@ -22,6 +22,7 @@ pub mod session;
 pub mod store;
 pub mod term;
 pub mod text;
+pub mod web;
 
 /// Every way a `recall` command can fail, each with what a person needs to
 /// put it right.

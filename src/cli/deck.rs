@@ -11,7 +11,7 @@ use super::Context;
 use crate::deck::{self, Severity};
 use crate::model::DeckId;
 use crate::store::prelude::*;
-use crate::store::{Access, InstallReport, InstalledDeck};
+use crate::store::{Access, InstalledDeck};
 use crate::text::{Align, plural, table};
 use crate::{Error, Result};
 
@@ -105,44 +105,8 @@ fn add(ctx: &Context, file: Option<&Path>) -> Result<ExitCode> {
             report.version
         );
     }
-    outln!("{}", describe(&report))?;
+    outln!("{report}")?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// "installed deck x (version 1): 12 cards" or what an update changed.
-fn describe(r: &InstallReport) -> String {
-    let Some(previous) = r.previous else {
-        return format!(
-            "installed deck {} (version {}): {}",
-            r.deck,
-            r.version,
-            plural(r.added as u64, "card")
-        );
-    };
-    if !r.changed_anything() {
-        return format!(
-            "deck {} (version {}) is already up to date",
-            r.deck, r.version
-        );
-    }
-    let mut parts = Vec::new();
-    for (n, what) in [
-        (r.added, "added"),
-        (r.changed, "changed"),
-        (r.restored, "restored"),
-        (r.retired, "retired (history kept)"),
-        (r.unchanged, "unchanged"),
-    ] {
-        if n > 0 {
-            parts.push(format!("{n} {what}"));
-        }
-    }
-    let version = if previous == r.version {
-        format!("version {}", r.version)
-    } else {
-        format!("version {previous} -> {}", r.version)
-    };
-    format!("updated deck {} ({version}): {}", r.deck, parts.join(", "))
 }
 
 fn list(ctx: &Context) -> Result<ExitCode> {

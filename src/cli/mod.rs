@@ -46,6 +46,7 @@ mod exam;
 mod history;
 mod quiz;
 mod report;
+mod serve;
 mod status;
 mod user;
 
@@ -100,6 +101,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Copy the database, consistently, while it is in use.
     Backup(backup::BackupArgs),
+    /// The web app: drill, quiz, exam, report and decks in a browser.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs `recall` with these arguments (the first is the program name) and
@@ -146,6 +149,7 @@ where
         Command::History(command) => history::run(&ctx, command),
         Command::Check(args) => check::run(&ctx, &args),
         Command::Backup(args) => backup::run(&ctx, &args),
+        Command::Serve(args) => serve::run(&ctx, &args),
     };
     match done {
         // The reader went away (`recall report | head`): nothing is wrong.

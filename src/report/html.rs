@@ -44,7 +44,7 @@ pub const TARGET: f64 = 0.85;
 pub const FEWEST_REVIEWS: usize = 5;
 
 /// Sorts the heat map by the column clicked (again: the other way).
-const SORT: &str = "document.querySelectorAll('table.heat th').forEach(function(th,i){\
+pub const SORT: &str = "document.querySelectorAll('table.heat th').forEach(function(th,i){\
 th.addEventListener('click',function(){var t=th.closest('table'),b=t.tBodies[0],\
 up=th.getAttribute('aria-sort')!=='ascending';t.querySelectorAll('th').forEach(function(h){\
 h.removeAttribute('aria-sort')});th.setAttribute('aria-sort',up?'ascending':'descending');\
@@ -53,8 +53,26 @@ var p=parseFloat(a),q=parseFloat(c);var r=(isNaN(p)||isNaN(q))?(a||'').localeCom
 if(isNaN(p)&&!isNaN(q))r=1;if(!isNaN(p)&&isNaN(q))r=-1;return up?r:-r})\
 .forEach(function(r){b.appendChild(r)})})});";
 
-/// The whole page.
+/// The whole page: a self-contained document.
 pub fn page(report: &Report) -> String {
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>recall: retention by skill area</title><style>{STYLE}</style></head><body>\n"
+    );
+    out.push_str(&body(report));
+    if report.class.is_some() {
+        let _ = write!(out, "<script>{SORT}</script>");
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+/// The report's content, for a page of its own or inside another (the web
+/// app's): the title, the definitions, the charts, the heat map of a class
+/// and every section's tables. Without the heat map's sorting script
+/// ([`SORT`]), which the page around it adds.
+pub fn body(report: &Report) -> String {
     let mut out = String::new();
     let deck = report
         .deck
@@ -62,10 +80,7 @@ pub fn page(report: &Report) -> String {
         .map_or_else(String::new, |d| format!(" · deck {}", esc(d)));
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>recall: retention by skill area</title><style>{STYLE}</style></head><body>\n\
-         <h1>Retention by skill area</h1>\n<p class=\"muted\">{} to {} ({}){deck}. \
+        "<h1>Retention by skill area</h1>\n<p class=\"muted\">{} to {} ({}){deck}. \
          Retention counts scheduled reviews only: the first drill or quiz answer of a day to a \
          card already learned; a review passes at quality {} or more; young means an interval \
          under {} days.</p>\n",
@@ -104,10 +119,6 @@ pub fn page(report: &Report) -> String {
     for s in report.users.iter().chain(report.class.as_ref()) {
         out.push_str(&section(s));
     }
-    if report.class.is_some() {
-        let _ = write!(out, "<script>{SORT}</script>");
-    }
-    out.push_str("</body></html>\n");
     out
 }
 

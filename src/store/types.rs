@@ -143,6 +143,52 @@ pub struct InstallReport {
     pub details_changed: bool,
 }
 
+/// "installed deck x (version 1): 12 cards", or what an update changed.
+impl fmt::Display for InstallReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = self;
+        let Some(previous) = r.previous else {
+            return write!(
+                f,
+                "installed deck {} (version {}): {}",
+                r.deck,
+                r.version,
+                crate::text::plural(r.added, "card")
+            );
+        };
+        if !r.changed_anything() {
+            return write!(
+                f,
+                "deck {} (version {}) is already up to date",
+                r.deck, r.version
+            );
+        }
+        let mut parts = Vec::new();
+        for (n, what) in [
+            (r.added, "added"),
+            (r.changed, "changed"),
+            (r.restored, "restored"),
+            (r.retired, "retired (history kept)"),
+            (r.unchanged, "unchanged"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        let version = if previous == r.version {
+            format!("version {}", r.version)
+        } else {
+            format!("version {previous} -> {}", r.version)
+        };
+        write!(
+            f,
+            "updated deck {} ({version}): {}",
+            r.deck,
+            parts.join(", ")
+        )
+    }
+}
+
 impl InstallReport {
     /// Whether the database was written at all.
     pub fn changed_anything(&self) -> bool {
