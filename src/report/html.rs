@@ -183,7 +183,7 @@ fn section(s: &Section) -> String {
     } else {
         esc(&s.user)
     };
-    let mut out = format!("<h2>{title}</h2>\n<table><thead><tr>");
+    let mut out = format!("<h2>{title}</h2>\n<div class=\"scroll\"><table><thead><tr>");
     for c in COLUMNS.iter().filter(|c| !c.drawing) {
         let _ = write!(out, "<th>{}</th>", esc(c.header));
     }
@@ -192,9 +192,9 @@ fn section(s: &Section) -> String {
         out.push_str(&row(f, ""));
     }
     out.push_str(&row(&s.total, " class=\"total\""));
-    out.push_str("</tbody></table>\n");
+    out.push_str("</tbody></table></div>\n");
     if !s.weakest.is_empty() {
-        out.push_str("<table><thead><tr><th>weakest cards</th><th>area</th><th>lapses</th><th>ease</th></tr></thead><tbody>\n");
+        out.push_str("<div class=\"scroll\"><table><thead><tr><th>weakest cards</th><th>area</th><th>lapses</th><th>ease</th></tr></thead><tbody>\n");
         for w in &s.weakest {
             let _ = writeln!(
                 out,
@@ -205,7 +205,7 @@ fn section(s: &Section) -> String {
                 w.ease
             );
         }
-        out.push_str("</tbody></table>\n");
+        out.push_str("</tbody></table></div>\n");
     }
     out
 }
@@ -231,10 +231,11 @@ fn bar_chart(areas: &[Figures]) -> String {
     });
     #[allow(clippy::cast_precision_loss)]
     let height = row_h * areas.len() as f64 + 24.0;
+    let width = label_w + bar_w + 60.0;
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\" role=\"img\" \
          aria-label=\"retention by area, weakest first, against a target of {:.0}%\">",
-        label_w + bar_w + 60.0,
         TARGET * 100.0
     );
     for (i, f) in areas.iter().enumerate() {
@@ -290,7 +291,7 @@ fn line_chart(weeks: &[Week]) -> String {
     let plot_h = h - 40.0;
     let step = (w - left - 20.0) / (weeks.len().max(2) - 1) as f64;
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" role=\"img\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" \
          aria-label=\"weekly retention\">"
     );
     for pct in [0, 50, 100] {
@@ -350,7 +351,7 @@ fn due_chart(days: &[DueDay]) -> String {
     #[allow(clippy::cast_precision_loss)]
     let col = (w - left - 30.0) / days.len().max(1) as f64;
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" role=\"img\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" \
          aria-label=\"cards due per day\">\
          <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{most}</text>\
          <text x=\"{}\" y=\"{}\" text-anchor=\"end\">0</text>",

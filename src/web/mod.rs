@@ -214,7 +214,7 @@ impl App {
             ))
             .layer(SetResponseHeaderLayer::overriding(
                 header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
+                HeaderValue::from_static("same-origin"),
             ))
             .layer(SetResponseHeaderLayer::if_not_present(
                 header::CACHE_CONTROL,
