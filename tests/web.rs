@@ -622,3 +622,51 @@ async fn a_deck_with_errors_is_refused_at_its_line_and_column() {
     assert_eq!(errors, ["bad.toml:12:8: unknown area `nowhere` (areas: a)"]);
     assert!(s.get("/decks/bad").await.status == StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_quiz_records_each_answer_and_shows_its_correction_above_the_next() {
+    let s = Server::new();
+    let reply = s
+        .post("/quiz/start", &[("token", TOKEN), ("count", "3")])
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    for n in 1..=3 {
+        let page = s.get("/quiz").await.body;
+        assert!(
+            text(&page, ".progress")
+                .unwrap()
+                .starts_with(&format!("question {n}/3"))
+        );
+        if n > 1 {
+            assert!(
+                text(&page, ".feedback").is_some(),
+                "the last answer's correction"
+            );
+        }
+        let (run, id) = ids(&page);
+        let mut fields = vec![("token", TOKEN), ("run", run.as_str()), ("id", id.as_str())];
+        let option = attr(&page, ".options input", "value");
+        match &option {
+            Some(v) => fields.push(("option", v)),
+            None if page.contains("value=\"true\"") => fields.push(("answer", "true")),
+            None => fields.push(("answer", "a guess")),
+        }
+        let reply = s.post("/quiz/answer", &fields).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        assert_eq!(s.reviews(), n, "recorded before the next question");
+        let again = s.post("/quiz/answer", &fields).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "a replay");
+        assert_eq!(s.reviews(), n);
+    }
+    let done = s.get("/quiz").await.body;
+    assert!(done.contains("3 questions answered"), "{done}");
+    let store = s.store();
+    let user = store.user("tester").unwrap().unwrap();
+    assert!(
+        store
+            .history(user.id)
+            .unwrap()
+            .iter()
+            .all(|r| r.mode == "quiz")
+    );
+}
