@@ -5,10 +5,11 @@
 //! one error that may come back.
 //!
 //! Dependencies point one way, down this list (a module uses only those
-//! below it): `cli` -> `term` -> `report` -> `session` -> `quiz` ->
+//! below it): `cli` -> `web`, `term` -> `report` -> `session` -> `quiz` ->
 //! `review` -> `store` -> `deck` -> `model` -> `sched`, `text`, `files`.
-//! Only `store::sqlite` speaks SQL; only `cli` and `term` read the
-//! environment or the clock, or print.
+//! `web` and `term` are two front ends and never use each other. Only
+//! `store::sqlite` speaks SQL; only `cli` and `term` read the environment
+//! or the clock, or print (`web` logs a failed request).
 
 pub mod cli;
 pub mod deck;
