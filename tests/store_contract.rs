@@ -15,8 +15,8 @@ use recall::model::{CardKey, DeckId, Mode, UserId};
 use recall::sched::{Ease, Interval, Quality, Rollover, State, StudyDay};
 use recall::store::prelude::*;
 use recall::store::{
-    CardLog, CardWrite, ExamAnswer, ExamRecord, ExamStart, Found, GivenAnswer, NewReview, Review,
-    SessionRecord, Setting, StoreError, StoredState,
+    CardLog, CardWrite, ExamAnswer, ExamRecord, ExamStart, Found, GivenAnswer, Invite, Login,
+    NewReview, Redeemer, Review, Role, SessionRecord, Setting, StoreError, StoredState,
 };
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -823,6 +823,377 @@ fn maintenance_counts_visits_and_replaces_state(s: &mut dyn Store) {
     assert!(!s.place().is_empty());
 }
 
+fn accounts_logins_and_invitations_are_kept(s: &mut dyn Store) {
+    let now = t("2026-03-01T08:00:00Z");
+    assert!(!s.has_admin().unwrap());
+    let admin = s
+        .add_account("root", Role::Admin, Some("$argon2id$hash-1"), now)
+        .unwrap()
+        .unwrap();
+    assert_eq!(admin.role, Role::Admin);
+    assert_eq!(admin.password.as_deref(), Some("$argon2id$hash-1"));
+    assert!(s.has_admin().unwrap());
+    assert!(
+        s.add_account("root", Role::Learner, None, now)
+            .unwrap()
+            .is_none()
+    );
+    // A learner of the CLI gets an account under the same name.
+    let ana = s.add_user("ana", now).unwrap().unwrap();
+    let account = s
+        .add_account("ana", Role::Learner, None, now)
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.user.id, ana.id);
+    assert_eq!(s.account_named("ana").unwrap().unwrap().password, None);
+    let names: Vec<String> = s
+        .accounts()
+        .unwrap()
+        .into_iter()
+        .map(|a| a.user.name)
+        .collect();
+    assert_eq!(names, ["ana", "root"]);
+
+    // A login is found until it expires, and ends on logout or on a new
+    // password.
+    let login = Login {
+        token_hash: "h1".to_string(),
+        user: admin.user.id,
+        csrf: "c1".to_string(),
+        created: now,
+        expires: t("2026-03-02T08:00:00Z"),
+    };
+    s.add_login(&login).unwrap();
+    let (found, who) = s.login("h1", t("2026-03-02T07:59:59Z")).unwrap().unwrap();
+    assert_eq!((found, who.user.name.as_str()), (login.clone(), "root"));
+    assert!(s.login("h1", t("2026-03-02T08:00:00Z")).unwrap().is_none());
+    assert!(s.login("h2", now).unwrap().is_none());
+    s.end_login("h1").unwrap();
+    assert!(s.login("h1", now).unwrap().is_none());
+    s.add_login(&Login {
+        token_hash: "h3".into(),
+        ..login.clone()
+    })
+    .unwrap();
+    s.add_login(&Login {
+        token_hash: "h4".into(),
+        ..login.clone()
+    })
+    .unwrap();
+    s.set_password(admin.user.id, "$argon2id$hash-2", now)
+        .unwrap();
+    assert!(s.login("h3", now).unwrap().is_none());
+    assert!(s.login("h4", now).unwrap().is_none());
+    assert_eq!(
+        s.account(admin.user.id)
+            .unwrap()
+            .unwrap()
+            .password
+            .as_deref(),
+        Some("$argon2id$hash-2")
+    );
+    s.add_login(&Login {
+        token_hash: "h5".into(),
+        ..login.clone()
+    })
+    .unwrap();
+    assert_eq!(s.end_logins(admin.user.id).unwrap(), 1);
+    s.set_role(ana.id, Role::Instructor, now).unwrap();
+    assert_eq!(s.account(ana.id).unwrap().unwrap().role, Role::Instructor);
+
+    // An invitation to a class is used once, before it expires.
+    let class = s.add_class(ana.id, "Cohort 1", now).unwrap().unwrap();
+    let invite = Invite {
+        token_hash: "i1".to_string(),
+        role: Role::Learner,
+        class: Some(class.id),
+        user: None,
+        created_by: Some(ana.id),
+        created: now,
+        expires: t("2026-03-08T08:00:00Z"),
+    };
+    s.add_invite(&invite).unwrap();
+    assert_eq!(s.invite("i1", now).unwrap(), Some(invite.clone()));
+    assert!(s.invite("i1", t("2026-03-08T08:00:00Z")).unwrap().is_none());
+    let taken = s.redeem_invite(
+        "i1",
+        Redeemer::New {
+            name: "root",
+            password: "x",
+        },
+        now,
+    );
+    assert!(matches!(taken, Err(StoreError::UserName(_))), "{taken:?}");
+    let bo = s
+        .redeem_invite(
+            "i1",
+            Redeemer::New {
+                name: "bo",
+                password: "$argon2id$bo",
+            },
+            now,
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!((bo.user.name.as_str(), bo.role), ("bo", Role::Learner));
+    assert!(s.invite("i1", now).unwrap().is_none());
+    assert!(
+        s.redeem_invite(
+            "i1",
+            Redeemer::New {
+                name: "cy",
+                password: "p"
+            },
+            now
+        )
+        .unwrap()
+        .is_none()
+    );
+    assert!(s.account_named("cy").unwrap().is_none());
+    let members: Vec<String> = s
+        .members(class.id)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.user.name)
+        .collect();
+    assert_eq!(members, ["bo"]);
+
+    // An expired invitation does nothing.
+    s.add_invite(&Invite {
+        token_hash: "i2".into(),
+        expires: now,
+        ..invite.clone()
+    })
+    .unwrap();
+    assert!(
+        s.redeem_invite(
+            "i2",
+            Redeemer::New {
+                name: "dee",
+                password: "p"
+            },
+            now
+        )
+        .unwrap()
+        .is_none()
+    );
+    // A learner logged in joins with one; an invitation to set an
+    // account's password sets it and ends its logins.
+    s.add_invite(&Invite {
+        token_hash: "i3".into(),
+        ..invite.clone()
+    })
+    .unwrap();
+    let other = s.add_class(ana.id, "Cohort 2", now).unwrap().unwrap();
+    s.add_invite(&Invite {
+        token_hash: "i4".into(),
+        class: Some(other.id),
+        ..invite.clone()
+    })
+    .unwrap();
+    let joined = s
+        .redeem_invite("i4", Redeemer::Existing(bo.user.id), now)
+        .unwrap()
+        .unwrap();
+    assert_eq!(joined.user.id, bo.user.id);
+    let classes: Vec<String> = s
+        .classes_joined(bo.user.id)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(classes, ["Cohort 1", "Cohort 2"]);
+    s.add_invite(&Invite {
+        token_hash: "i5".into(),
+        class: None,
+        user: Some(ana.id),
+        role: Role::Instructor,
+        ..invite.clone()
+    })
+    .unwrap();
+    s.add_login(&Login {
+        token_hash: "h6".into(),
+        user: ana.id,
+        ..login.clone()
+    })
+    .unwrap();
+    let ana2 = s
+        .redeem_invite(
+            "i5",
+            Redeemer::New {
+                name: "ignored",
+                password: "$argon2id$ana",
+            },
+            now,
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (ana2.user.name.as_str(), ana2.password.as_deref()),
+        ("ana", Some("$argon2id$ana"))
+    );
+    assert!(s.login("h6", now).unwrap().is_none());
+    assert!(s.user("ignored").unwrap().is_none());
+}
+
+fn classes_hold_members_decks_and_what_they_failed(s: &mut dyn Store) {
+    let ana = setup(s);
+    let now = t("2026-03-01T08:00:00Z");
+    let teacher = s
+        .add_account("tess", Role::Instructor, None, now)
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+    let other = s
+        .add_account("otto", Role::Instructor, None, now)
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+    let class = s.add_class(teacher, "Nurses", now).unwrap().unwrap();
+    assert!(s.add_class(teacher, "Nurses", now).unwrap().is_none());
+    let same_name = s.add_class(other, "Nurses", now).unwrap().unwrap();
+    assert_ne!(class.id, same_name.id);
+    assert_eq!(s.class(class.id).unwrap(), Some(class.clone()));
+    assert_eq!(class.instructor_name, "tess");
+    assert_eq!(s.classes().unwrap().len(), 2);
+    assert_eq!(s.classes_taught(teacher).unwrap(), std::slice::from_ref(&class));
+    assert!(s.class(recall::store::ClassId(999)).unwrap().is_none());
+
+    // Before joining a class a learner studies every deck; after, only
+    // the class's.
+    let mut second = deck(1, true, "");
+    second.info.id = "gx".to_string();
+    s.install_deck(&second, now).unwrap();
+    let decks_of = |s: &dyn Store| -> Vec<String> {
+        let mut d: Vec<String> = s
+            .study_cards(ana, None)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.key.deck.to_string())
+            .collect();
+        d.dedup();
+        d
+    };
+    assert_eq!(decks_of(s), ["fx", "gx"]);
+    assert!(s.add_member(class.id, ana, now).unwrap());
+    assert!(!s.add_member(class.id, ana, now).unwrap());
+    assert!(decks_of(s).is_empty());
+    assert!(s.assign_deck(class.id, &DeckId::from("gx")).unwrap());
+    assert!(!s.assign_deck(class.id, &DeckId::from("gx")).unwrap());
+    assert_eq!(decks_of(s), ["gx"]);
+    let listed: Vec<String> = s
+        .decks(Some(ana), day("2026-03-01"))
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id.to_string())
+        .collect();
+    assert_eq!(listed, ["gx"]);
+    assert_eq!(s.decks(None, day("2026-03-01")).unwrap().len(), 2);
+    assert_eq!(s.class_decks(class.id).unwrap(), [DeckId::from("gx")]);
+
+    // Deck owners.
+    assert_eq!(s.deck_owner(&DeckId::from("gx")).unwrap(), None);
+    s.set_deck_owner(&DeckId::from("gx"), teacher).unwrap();
+    assert_eq!(s.deck_owner(&DeckId::from("gx")).unwrap(), Some(teacher));
+
+    // Members with their last review, and the cards they failed.
+    let bo = s.add_user("bo", now).unwrap().unwrap().id;
+    s.add_member(class.id, bo, now).unwrap();
+    let members = s.members(class.id).unwrap();
+    assert_eq!(
+        members
+            .iter()
+            .map(|m| m.user.name.as_str())
+            .collect::<Vec<_>>(),
+        ["ana", "bo"]
+    );
+    assert!(members.iter().all(|m| m.last_review.is_none()));
+    let before = State::NEW;
+    write(
+        s,
+        ana,
+        new_review("r1", "a1", "2026-03-02T09:00:00.000Z", Mode::Drill, 1),
+        before,
+        before,
+        None,
+    );
+    write(
+        s,
+        ana,
+        new_review("r2", "a1", "2026-03-02T09:01:00.000Z", Mode::DrillRepeat, 2),
+        before,
+        before,
+        None,
+    );
+    write(
+        s,
+        bo,
+        new_review("r3", "a1", "2026-03-02T10:00:00.000Z", Mode::Drill, 0),
+        before,
+        before,
+        None,
+    );
+    write(
+        s,
+        bo,
+        new_review("r4", "b1", "2026-03-02T10:01:00.000Z", Mode::Drill, 1),
+        before,
+        before,
+        None,
+    );
+    write(
+        s,
+        bo,
+        new_review("r5", "a2", "2026-03-02T10:02:00.000Z", Mode::Drill, 5),
+        before,
+        before,
+        None,
+    );
+    let members = s.members(class.id).unwrap();
+    assert_eq!(members[0].last_review, Some(t("2026-03-02T09:01:00Z")));
+    assert_eq!(members[1].last_review, Some(t("2026-03-02T10:02:00Z")));
+    let failed = s
+        .failed_cards(&[ana, bo], &[], t("2026-03-01T00:00:00Z"), 10)
+        .unwrap();
+    let summary: Vec<(String, u32, u32, u32)> = failed
+        .iter()
+        .map(|f| (f.card.card.to_string(), f.failed, f.answers, f.learners))
+        .collect();
+    assert_eq!(
+        summary,
+        [("a1".to_string(), 3, 3, 2), ("b1".to_string(), 1, 1, 1)]
+    );
+    assert_eq!(failed[0].prompt, "Front of a1");
+    assert_eq!(failed[0].area_name, "Alpha");
+    assert_eq!(
+        s.failed_cards(&[ana, bo], &[], t("2026-03-01T00:00:00Z"), 1)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        s.failed_cards(
+            &[ana, bo],
+            &[DeckId::from("gx")],
+            t("2026-03-01T00:00:00Z"),
+            10
+        )
+        .unwrap()
+        .is_empty()
+    );
+    assert!(
+        s.failed_cards(&[ana], &[], t("2026-03-03T00:00:00Z"), 10)
+            .unwrap()
+            .is_empty()
+    );
+
+    assert!(s.remove_member(class.id, ana).unwrap());
+    assert!(!s.remove_member(class.id, ana).unwrap());
+    assert_eq!(decks_of(s), ["fx", "gx"]);
+}
+
 /// Declares every check for one backend: `$make` gives a fresh, empty
 /// store (and anything that must live as long as it).
 macro_rules! contract {
@@ -873,6 +1244,16 @@ macro_rules! contract {
             #[test]
             fn maintenance_counts_visits_and_replaces_state() {
                 run(super::maintenance_counts_visits_and_replaces_state);
+            }
+
+            #[test]
+            fn accounts_logins_and_invitations_are_kept() {
+                run(super::accounts_logins_and_invitations_are_kept);
+            }
+
+            #[test]
+            fn classes_hold_members_decks_and_what_they_failed() {
+                run(super::classes_hold_members_decks_and_what_they_failed);
             }
         }
     };

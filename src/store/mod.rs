@@ -9,6 +9,7 @@
 //! only code that speaks SQL; every backend passes the one contract suite
 //! in `tests/store_contract.rs`.
 
+mod accounts;
 pub mod history;
 pub mod sqlite;
 mod types;
@@ -21,6 +22,7 @@ use chrono::{DateTime, Utc};
 use crate::deck::Deck;
 pub use crate::model::{CardId, CardKey, DeckId, Mode, UserId};
 use crate::sched::{State, StudyDay};
+pub use accounts::*;
 pub use history::{HistoryRow, ImportReport, Review};
 pub use sqlite::{APPLICATION_ID, Access, Builtin, Opening, SCHEMA_VERSION, SqliteStore};
 pub use types::*;
@@ -28,7 +30,9 @@ pub use types::*;
 /// Every store trait, for code that uses a store whole:
 /// `use recall::store::prelude::*;`.
 pub mod prelude {
-    pub use super::{Decks, Exams, Maintenance, ReportSource, ReviewLog, Store, Study, Users};
+    pub use super::{
+        Accounts, Classes, Decks, Exams, Maintenance, ReportSource, ReviewLog, Store, Study, Users,
+    };
 }
 
 /// A new review id: 128 random bits as 32 hex digits.
@@ -365,6 +369,12 @@ pub trait Maintenance {
 }
 
 /// Everything a front end needs from one database, whatever its backend.
-pub trait Store: ReviewLog + Study + Decks + Users + Exams + ReportSource + Maintenance {}
+pub trait Store:
+    ReviewLog + Study + Decks + Users + Exams + ReportSource + Maintenance + Accounts + Classes
+{
+}
 
-impl<T: ReviewLog + Study + Decks + Users + Exams + ReportSource + Maintenance> Store for T {}
+impl<T: ReviewLog + Study + Decks + Users + Exams + ReportSource + Maintenance + Accounts + Classes>
+    Store for T
+{
+}

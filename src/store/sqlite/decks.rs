@@ -38,7 +38,7 @@ impl Decks for SqliteStore {
     fn decks(&self, user: Option<UserId>, today: StudyDay) -> Result<Vec<DeckSummary>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT d.id, d.title, d.version,
                     (SELECT COUNT(*) FROM cards c WHERE c.deck_id = d.id AND c.retired_at IS NULL),
                     (SELECT COUNT(*) FROM cards c WHERE c.deck_id = d.id AND c.retired_at IS NOT NULL),
@@ -50,8 +50,9 @@ impl Decks for SqliteStore {
                     (SELECT COUNT(*) FROM cards c WHERE c.deck_id = d.id AND c.retired_at IS NULL
                         AND NOT EXISTS (SELECT 1 FROM card_state s WHERE s.user_id = ?1
                             AND s.deck_id = c.deck_id AND s.card_id = c.id))
-                 FROM decks d ORDER BY d.id",
-            )
+                 FROM decks d WHERE ?1 IS NULL OR {} ORDER BY d.id",
+                super::studied("d.id", "?1")
+            ))
             .map_err(self.err())?;
         let rows = stmt
             .query_map(params![user, today], |r| {

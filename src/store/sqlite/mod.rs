@@ -7,6 +7,7 @@
 //! clock (times are passed in) and never alters a database it cannot fully
 //! understand.
 
+mod accounts;
 mod decks;
 mod exams;
 mod history;
@@ -38,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_report_index.sql"),
     include_str!("migrations/0005_review_ids.sql"),
     include_str!("migrations/0006_new_cards.sql"),
+    include_str!("migrations/0007_classes.sql"),
 ];
 
 /// The schema version this build writes.
@@ -197,6 +199,18 @@ fn rescheduling_modes() -> String {
         .map(|m| format!("'{}'", m.name()))
         .collect();
     names.join(", ")
+}
+
+/// The SQL condition that deck `deck` (a column) is one `user` (a
+/// parameter) studies: a learner in a class studies the decks assigned to
+/// their classes; anyone else, every installed deck.
+fn studied(deck: &str, user: &str) -> String {
+    format!(
+        "(NOT EXISTS (SELECT 1 FROM class_members m WHERE m.user_id = {user})
+          OR {deck} IN (SELECT cd.deck_id FROM class_decks cd
+                        JOIN class_members m ON m.class_id = cd.class_id
+                        WHERE m.user_id = {user}))"
+    )
 }
 
 /// The modes of a drill (first answers and SM-2's repeats), as an SQL list.

@@ -23,9 +23,10 @@ impl Study for SqliteStore {
              JOIN decks d ON d.id = c.deck_id
              JOIN areas a ON a.deck_id = c.deck_id AND a.id = c.area_id
              LEFT JOIN card_state s ON s.user_id = ?1 AND s.deck_id = c.deck_id AND s.card_id = c.id
-             WHERE c.retired_at IS NULL AND (?2 IS NULL OR c.deck_id = ?2)
+             WHERE c.retired_at IS NULL AND (?2 IS NULL OR c.deck_id = ?2) AND {}
              ORDER BY c.deck_id, c.position",
-            STATE_COLUMNS.replace(", ", ", s.")
+            STATE_COLUMNS.replace(", ", ", s."),
+            super::studied("c.deck_id", "?1")
         );
         let mut stmt = self.conn.prepare(&sql).map_err(&err)?;
         let mut rows = stmt.query(params![user, deck]).map_err(&err)?;

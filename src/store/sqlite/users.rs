@@ -18,9 +18,9 @@ pub(super) fn insert(
     Ok(tx.execute(sql, params![name, timestamp(now)])? == 1)
 }
 
-const USER_COLUMNS: &str = "id, name, new_per_day, reviews_per_day, rollover_hour";
+pub(super) const USER_COLUMNS: &str = "id, name, new_per_day, reviews_per_day, rollover_hour";
 
-fn user_row(row: &Row<'_>) -> rusqlite::Result<User> {
+pub(super) fn user_row(row: &Row<'_>) -> rusqlite::Result<User> {
     let hour: u8 = row.get(4)?;
     Ok(User {
         id: row.get(0)?,
