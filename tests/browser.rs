@@ -175,8 +175,12 @@ async fn drill_exam_and_report_in_headless_chromium() {
     let mut server = in_own_group(&mut serve).spawn().unwrap();
     let stdout = server.stdout.take().unwrap();
     reaper.0.push(server);
+    let mut lines = BufReader::new(stdout);
     let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first).unwrap();
+    lines.read_line(&mut first).unwrap();
+    // The rest of what it prints is read, so it never writes to a closed
+    // pipe.
+    std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
     let url = first
         .split_whitespace()
         .find(|w| w.starts_with("http://127.0.0.1:"))

@@ -1058,7 +1058,10 @@ fn classes_hold_members_decks_and_what_they_failed(s: &mut dyn Store) {
     assert_eq!(s.class(class.id).unwrap(), Some(class.clone()));
     assert_eq!(class.instructor_name, "tess");
     assert_eq!(s.classes().unwrap().len(), 2);
-    assert_eq!(s.classes_taught(teacher).unwrap(), std::slice::from_ref(&class));
+    assert_eq!(
+        s.classes_taught(teacher).unwrap(),
+        std::slice::from_ref(&class)
+    );
     assert!(s.class(recall::store::ClassId(999)).unwrap().is_none());
 
     // Before joining a class a learner studies every deck; after, only

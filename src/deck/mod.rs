@@ -5,6 +5,7 @@
 //! is ever installed or drilled. This module reads the files it is given
 //! and nothing else; it never prints and never touches the database.
 
+mod changes;
 pub mod cloze;
 mod diagnostic;
 pub mod import;
@@ -14,6 +15,7 @@ mod tree;
 
 use std::path::{Path, PathBuf};
 
+pub use changes::{Changes, Named, changes};
 pub use diagnostic::{Diagnostic, Severity};
 pub use lint::fields::is_id;
 pub use lint::{Checked, check};

@@ -127,27 +127,88 @@ pub fn body(report: &Report) -> String {
 /// colour where there are too few to judge. Learners weakest overall
 /// first.
 pub fn heat_map(learners: &[Section]) -> String {
+    heat_map_by(learners, None, None)
+}
+
+/// Where a web page's heat map links: a column's header to the map
+/// sorted by it, a learner's name to their report.
+pub struct HeatLinks<'a> {
+    /// The address of the map sorted by an area (its id; `""` for the
+    /// total).
+    pub sort: &'a dyn Fn(&str) -> String,
+    /// The address of a learner's report, by their name.
+    pub learner: &'a dyn Fn(&str) -> Option<String>,
+}
+
+/// The heat map, weakest first in the area `sort` (an area's id; `""` for
+/// the total, the default), with `links` in its headers and names.
+pub fn heat_map_by(
+    learners: &[Section],
+    sort: Option<&str>,
+    links: Option<&HeatLinks<'_>>,
+) -> String {
     let Some(first) = learners.first() else {
         return String::new();
     };
+    let sort = sort.unwrap_or("");
+    let column = |s: &Section| -> f64 {
+        s.areas
+            .iter()
+            .chain(std::iter::once(&s.total))
+            .find(|f| f.area == sort)
+            .filter(|f| f.reviews.reviews >= FEWEST_REVIEWS || f.area.is_empty())
+            .and_then(|f| f.reviews.retention)
+            .unwrap_or(f64::INFINITY)
+    };
     let mut rows: Vec<&Section> = learners.iter().collect();
     rows.sort_by(|a, b| {
-        let r = |s: &Section| s.total.reviews.retention.unwrap_or(f64::INFINITY);
-        r(a).total_cmp(&r(b)).then_with(|| a.user.cmp(&b.user))
+        column(a)
+            .total_cmp(&column(b))
+            .then_with(|| a.user.cmp(&b.user))
     });
     let mut out = String::from(
         "<div class=\"scroll\"><table class=\"heat\" id=\"heat-map\"><thead><tr><th scope=\"col\">learner</th>",
     );
     for area in first.areas.iter().chain(std::iter::once(&first.total)) {
-        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(&area.name));
+        let sorted = if area.area == sort {
+            " aria-sort=\"ascending\""
+        } else {
+            ""
+        };
+        match links {
+            Some(l) => {
+                let _ = write!(
+                    out,
+                    "<th scope=\"col\" data-area=\"{}\"{sorted}><a href=\"{}\">{}</a></th>",
+                    esc(&area.area),
+                    esc(&(l.sort)(&area.area)),
+                    esc(&area.name)
+                );
+            }
+            None => {
+                let _ = write!(out, "<th scope=\"col\">{}</th>", esc(&area.name));
+            }
+        }
     }
     out.push_str("</tr></thead><tbody>\n");
     for s in rows {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\" data-v=\"{0}\">{0}</th>",
-            esc(&s.user)
-        );
+        match links.and_then(|l| (l.learner)(&s.user)) {
+            Some(href) => {
+                let _ = write!(
+                    out,
+                    "<tr><th scope=\"row\" data-v=\"{0}\"><a href=\"{1}\">{0}</a></th>",
+                    esc(&s.user),
+                    esc(&href)
+                );
+            }
+            None => {
+                let _ = write!(
+                    out,
+                    "<tr><th scope=\"row\" data-v=\"{0}\">{0}</th>",
+                    esc(&s.user)
+                );
+            }
+        }
         for f in s.areas.iter().chain(std::iter::once(&s.total)) {
             out.push_str(&heat_cell(f));
         }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use axum::Extension;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -15,18 +15,20 @@ use serde::Deserialize;
 
 use super::form::same;
 use super::layout::{page as frame, token};
-use super::{App, Token, WebError};
+use super::{Desk, Token, WebError};
 use crate::deck::{Card, Content, Severity};
 use crate::model::{CardKey, DeckId};
 use crate::store::prelude::*;
 
 /// `GET /decks`.
-pub async fn list(State(app): State<App>) -> Result<Markup, WebError> {
+pub async fn list(app: Desk) -> Result<Markup, WebError> {
     let tok = app.token().to_string();
+    let local = !app.app.is_class();
+    let nav = app.nav();
     app.with(move |inner, config| {
         let today = (config.clock)().study_day(inner.user.rollover);
         let decks = inner.store.decks(Some(inner.user.id), today)?;
-        Ok(frame("Decks", "/decks", html! {
+        Ok(frame(&nav, "Decks", "/decks", html! {
             h1 { "Decks" }
             @if decks.is_empty() {
                 p { "No deck is installed." }
@@ -47,7 +49,7 @@ pub async fn list(State(app): State<App>) -> Result<Markup, WebError> {
                     }
                 }
             }
-            (add_form(&tok))
+            @if local { (add_form(&tok)) }
         }))
     })
     .await
@@ -74,13 +76,14 @@ pub struct Browse {
 
 /// `GET /decks/{deck}?q=…&area=…`.
 pub async fn show(
-    State(app): State<App>,
+    app: Desk,
     deck: Result<axum::extract::Path<String>, PathRejection>,
     query: Result<Query<Browse>, QueryRejection>,
 ) -> Result<Markup, WebError> {
     let axum::extract::Path(deck) =
         deck.map_err(|_| WebError::bad_request("the address is malformed"))?;
     let Query(query) = query.map_err(|_| WebError::bad_request("the address is malformed"))?;
+    let nav = app.nav();
     app.with(move |inner, config| {
         let id = DeckId::from(deck.as_str());
         let today = (config.clock)().study_day(inner.user.rollover);
@@ -101,7 +104,7 @@ pub async fn show(
             .filter(|c| needle.is_empty() || text_of(c).to_lowercase().contains(&needle))
             .collect();
         let s = &installed.summary;
-        Ok(frame(&s.title, "/decks", html! {
+        Ok(frame(&nav, &s.title, "/decks", html! {
             h1 { (s.title) }
             p.muted { (s.id) " · version " (s.version) " · " (crate::text::plural(s.cards, "card")) }
             @if let Some(d) = &installed.description { p { (d) } }
@@ -162,11 +165,12 @@ fn text_of(card: &Card) -> String {
 /// `GET /decks/{deck}/cards/{card}`: the card whole, its state and every
 /// review of it.
 pub async fn card(
-    State(app): State<App>,
+    app: Desk,
     path: Result<axum::extract::Path<(String, String)>, PathRejection>,
 ) -> Result<Markup, WebError> {
     let axum::extract::Path((deck, card)) =
         path.map_err(|_| WebError::bad_request("the address is malformed"))?;
+    let nav = app.nav();
     app.with(move |inner, _| {
         let key = CardKey::new(deck.as_str(), card.as_str());
         let found = inner
@@ -189,7 +193,7 @@ pub async fn card(
             .into_iter()
             .filter(|r| r.deck == deck && r.card == card)
             .collect();
-        Ok(frame("Card", "/decks", html! {
+        Ok(frame(&nav, "Card", "/decks", html! {
             p { a href={ "/decks/" (deck) } { "← " (deck) } }
             h1 { "Card " (c.id) }
             p.muted { (c.content.kind().name()) " · area " (c.area)
@@ -255,13 +259,12 @@ fn content(content: &Content) -> Markup {
     }
 }
 
-/// `POST /decks/add`: a deck file, checked (every problem listed at its
-/// line and column) and, when sound, installed or updated.
-pub async fn add(
-    State(app): State<App>,
-    Extension(Token(expected)): Extension<Token>,
+/// A deck file posted as a form upload (field `deck`) with the form's
+/// token (field `token`): its name and bytes.
+pub(super) async fn upload(
+    expected: &str,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Response, WebError> {
+) -> Result<(String, Vec<u8>), WebError> {
     let mut multipart =
         multipart.map_err(|_| WebError::bad_request("send the deck file as a form upload"))?;
     let (mut given, mut file) = (None, None);
@@ -303,53 +306,90 @@ pub async fn add(
             "the form is not from this recall (its token is missing or out of date): reload the page and try again",
         ));
     }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(WebError::bad_request("choose a deck file to add"));
+    file.filter(|(_, b)| !b.is_empty())
+        .ok_or_else(|| WebError::bad_request("choose a deck file to add"))
+}
+
+/// A deck file checked: the deck if it has no error, and every error and
+/// warning at its line and column.
+pub(super) struct Checked {
+    pub deck: Option<crate::deck::Deck>,
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Checks an uploaded deck file as `recall deck lint` does.
+pub(super) fn check(name: &str, bytes: Vec<u8>) -> Result<Checked, WebError> {
+    let path = Path::new(name);
+    let text =
+        crate::files::text_of(path, bytes).map_err(|e| WebError::bad_request(e.to_string()))?;
+    let checked = crate::deck::check(path, &text);
+    let of = |severity: Severity| -> Vec<String> {
+        checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .map(ToString::to_string)
+            .collect()
     };
+    let (errors, warnings) = (of(Severity::Error), of(Severity::Warning));
+    Ok(Checked {
+        deck: checked.deck.filter(|_| errors.is_empty()),
+        errors,
+        warnings,
+    })
+}
+
+/// The errors of a deck refused, as a page shows them.
+pub(super) fn refused(name: &str, errors: &[String]) -> Markup {
+    html! {
+        div.notice.error role="alert" {
+            p { strong { "Not added: " } (name) " has " (crate::text::plural(errors.len(), "error")) "; nothing was changed." }
+        }
+        ul.diagnostics.errors { @for e in errors { li { (e) } } }
+    }
+}
+
+/// `POST /decks/add`: a deck file, checked (every problem listed at its
+/// line and column) and, when sound, installed or updated.
+pub async fn add(
+    app: Desk,
+    Extension(Token(expected)): Extension<Token>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    let (name, bytes) = upload(&expected, multipart).await?;
     let tok = app.token().to_string();
+    let nav = app.nav();
     app.with(move |inner, config| {
-        let path = Path::new(&name);
-        let text = crate::files::text_of(path, bytes).map_err(|e| WebError::bad_request(e.to_string()))?;
-        let checked = crate::deck::check(path, &text);
-        let errors: Vec<String> = checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(ToString::to_string)
-            .collect();
-        let warnings: Vec<String> = checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .map(ToString::to_string)
-            .collect();
-        let outcome = match checked.deck.filter(|_| errors.is_empty()) {
-            None => html! {
-                div.notice.error role="alert" {
-                    p { strong { "Not added: " } (name) " has " (crate::text::plural(errors.len(), "error")) "; nothing was changed." }
-                }
-                ul.diagnostics.errors { @for e in &errors { li { (e) } } }
-            },
+        let checked = check(&name, bytes)?;
+        let failed = checked.deck.is_none();
+        let outcome = match checked.deck {
+            None => refused(&name, &checked.errors),
             Some(deck) => {
                 let report = inner.store.install_deck(&deck, (config.clock)().utc())?;
                 html! { div.notice role="status" { p { (report.to_string()) } } }
             }
         };
-        let (title, code) = if errors.is_empty() {
-            ("Deck added", StatusCode::OK)
-        } else {
+        let (title, code) = if failed {
             ("Deck refused", StatusCode::BAD_REQUEST)
+        } else {
+            ("Deck added", StatusCode::OK)
         };
-        let page = frame(title, "/decks", html! {
-            h1 { "Decks" }
-            (outcome)
-            @if !warnings.is_empty() {
-                h2 { "Warnings" }
-                ul.diagnostics { @for w in &warnings { li { (w) } } }
-            }
-            p { a href="/decks" { "Back to the decks" } }
-            (add_form(&tok))
-        });
+        let page = frame(
+            &nav,
+            title,
+            "/decks",
+            html! {
+                h1 { "Decks" }
+                (outcome)
+                @if !checked.warnings.is_empty() {
+                    h2 { "Warnings" }
+                    ul.diagnostics { @for w in &checked.warnings { li { (w) } } }
+                }
+                p { a href="/decks" { "Back to the decks" } }
+                (add_form(&tok))
+            },
+        );
         Ok((code, page).into_response())
     })
     .await

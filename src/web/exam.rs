@@ -3,23 +3,24 @@
 //! no feedback until the end, then the score, pass or fail, each area's
 //! score and every miss.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 
 use super::layout::{page as frame, token};
 use super::study::{answering, given, question_form};
-use super::{App, ExamPage, Fields, Inner, WebError, response_ms, see_other};
+use super::{Desk, ExamPage, Fields, Inner, WebError, response_ms, see_other};
 use crate::sched::Now;
 use crate::session::{ExamEnd, ExamOptions, ExamRun};
 use crate::store::prelude::*;
 
 /// `GET /exam`.
-pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
+pub async fn page(app: Desk) -> Result<Markup, WebError> {
     let tok = app.token().to_string();
+    let nav = app.nav();
     app.with(move |inner, config| {
         Ok(frame(
+            &nav,
             "Mock exam",
             "/exam",
             render(inner, &tok, (config.clock)())?,
@@ -29,7 +30,7 @@ pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
 }
 
 /// `POST /exam/start`.
-pub async fn start(State(app): State<App>, fields: Fields) -> Result<Response, WebError> {
+pub async fn start(app: Desk, fields: Fields) -> Result<Response, WebError> {
     let questions = fields.optional("questions", 1, 500)?.unwrap_or(20);
     let minutes = fields.optional("minutes", 1, 600)?;
     let pass_mark = fields.optional("pass_mark", 0, 100)?.unwrap_or(70);
@@ -64,7 +65,7 @@ pub async fn start(State(app): State<App>, fields: Fields) -> Result<Response, W
 }
 
 /// `POST /exam/answer`: saved as given; no feedback.
-pub async fn answer(State(app): State<App>, fields: Fields) -> Result<Response, WebError> {
+pub async fn answer(app: Desk, fields: Fields) -> Result<Response, WebError> {
     let (number, id) = answering(&fields)?;
     let tok = app.token().to_string();
     app.with(move |inner, config| {
@@ -109,7 +110,7 @@ pub async fn answer(State(app): State<App>, fields: Fields) -> Result<Response, 
 }
 
 /// `POST /exam/stop`: an attempt with answers is kept as abandoned.
-pub async fn stop(State(app): State<App>, _fields: Fields) -> Result<Response, WebError> {
+pub async fn stop(app: Desk, _fields: Fields) -> Result<Response, WebError> {
     app.with(|inner, config| {
         let now = (config.clock)();
         if let Some(page) = inner.exam.as_mut().filter(|p| p.end.is_none()) {

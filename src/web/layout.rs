@@ -12,16 +12,39 @@ const CSS: &str = include_str!("assets/app.css");
 /// without it.
 const JS: &str = include_str!("assets/app.js");
 
+/// What a page's navigation shows: the learner's pages, and on a class
+/// server who is logged in, their role's pages and a way out.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    /// Whether this is a class server.
+    pub class: bool,
+    /// Who is logged in (a class server only).
+    pub user: Option<String>,
+    /// Their role (a class server only).
+    pub role: Option<crate::store::Role>,
+    /// Their forms' token.
+    pub token: String,
+}
+
 /// A whole page: `title`, the navigation with `active` marked, `content`.
-pub fn page(title: &str, active: &str, content: Markup) -> Markup {
-    let nav = [
-        ("/", "Today"),
-        ("/drill", "Drill"),
-        ("/quiz", "Quiz"),
-        ("/exam", "Exam"),
-        ("/report", "Report"),
-        ("/decks", "Decks"),
-    ];
+pub fn page(nav: &Nav, title: &str, active: &str, content: Markup) -> Markup {
+    let mut links = vec![];
+    if !nav.class || nav.user.is_some() {
+        links.extend([
+            ("/", "Today"),
+            ("/drill", "Drill"),
+            ("/quiz", "Quiz"),
+            ("/exam", "Exam"),
+            ("/report", "Report"),
+            ("/decks", "Decks"),
+        ]);
+    }
+    if nav.user.is_some() {
+        links.push(("/classes", "Classes"));
+    }
+    if nav.role == Some(crate::store::Role::Admin) {
+        links.push(("/admin", "Accounts"));
+    }
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -37,12 +60,23 @@ pub fn page(title: &str, active: &str, content: Markup) -> Markup {
                 header {
                     nav aria-label="Main" {
                         ul {
-                            @for (href, name) in nav {
+                            @for (href, name) in links {
                                 li {
                                     @if href == active {
                                         a href=(href) aria-current="page" { (name) }
                                     } @else {
                                         a href=(href) { (name) }
+                                    }
+                                }
+                            }
+                            @if let Some(user) = &nav.user {
+                                li.who {
+                                    a href="/account" aria-current=[(active == "/account").then_some("page")] { (user) }
+                                }
+                                li {
+                                    form.inline method="post" action="/logout" {
+                                        (token(&nav.token))
+                                        button.link type="submit" { "Log out" }
                                     }
                                 }
                             }

@@ -13,6 +13,8 @@
 //! CSRF). Decisions are the engine's (`session`, `report`); this module
 //! only drives it and renders.
 
+mod auth;
+mod class;
 mod decks;
 mod exam;
 mod form;
@@ -21,13 +23,15 @@ mod quiz;
 mod study;
 mod today;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -39,9 +43,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::sched::Now;
 use crate::session::{Drill, ExamRun, Finished, Quiz};
 use crate::store::prelude::*;
-use crate::store::{Access, SqliteStore, StoreError, User};
+use crate::store::{Access, Opening, Role, SqliteStore, StoreError, User, UserId};
 
+pub use auth::{hash_password, new_secret, secret_hash};
 pub use form::Fields;
+pub use layout::Nav;
 
 /// The time, read at each request: the system clock, or a fixed instant
 /// in tests and scripted runs.
@@ -59,6 +65,31 @@ pub struct Config {
     pub token: String,
 }
 
+/// What a class server is started with.
+pub struct ClassConfig {
+    /// The database file.
+    pub db: PathBuf,
+    /// The time.
+    pub clock: Clock,
+    /// Whether browsers reach the server over HTTPS (TLS here, or at a
+    /// reverse proxy): login cookies are then marked `Secure`.
+    pub https: bool,
+    /// Whether a reverse proxy's `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are trusted (only behind one: anyone can send
+    /// them).
+    pub behind_proxy: bool,
+    /// Whether each request is logged, one line on standard error.
+    pub log: bool,
+}
+
+/// How a class server differs from the local one.
+#[derive(Debug, Clone, Copy)]
+struct ClassOptions {
+    https: bool,
+    behind_proxy: bool,
+    log: bool,
+}
+
 /// A fresh token: 128 random bits as 32 hex digits.
 pub fn new_token() -> String {
     format!("{:032x}", rand::random::<u128>())
@@ -70,7 +101,7 @@ const BODY_LIMIT: usize = 64 * 1024;
 /// The largest deck file that may be uploaded.
 const DECK_LIMIT: usize = 8 * 1024 * 1024;
 
-/// The server: its configuration and the learner's open sessions.
+/// The server: its configuration and each learner's open sessions.
 #[derive(Clone)]
 pub struct App {
     shared: Arc<Shared>,
@@ -78,11 +109,24 @@ pub struct App {
 
 struct Shared {
     config: Config,
-    inner: Mutex<Inner>,
+    /// The learner of a local server.
+    local: Option<User>,
+    /// `None` for the local learner's server.
+    class: Option<ClassOptions>,
+    /// The connection for what is not one learner's: logins, accounts,
+    /// classes, dashboards.
+    admin: Mutex<SqliteStore>,
+    /// Each learner's desk, made at their first request: one lock per
+    /// learner, so learners never wait for each other's pages.
+    desks: Mutex<HashMap<UserId, Arc<Mutex<Inner>>>>,
+    /// Recent failed logins.
+    throttle: Mutex<auth::Throttle>,
+    /// Decks uploaded and checked, waiting for their publisher to confirm.
+    pending: Mutex<HashMap<String, class::Pending>>,
 }
 
-/// What requests share, behind one lock: the database connection and
-/// the sessions in progress.
+/// One learner's desk: their connection to the database and the sessions
+/// they have in progress.
 pub(crate) struct Inner {
     store: SqliteStore,
     user: User,
@@ -92,6 +136,111 @@ pub(crate) struct Inner {
     /// Sessions started so far: each is numbered, and a form names the
     /// session it answers.
     runs: u64,
+}
+
+impl Inner {
+    fn new(store: SqliteStore, user: User) -> Inner {
+        Inner {
+            store,
+            user,
+            drill: None,
+            quiz: None,
+            exam: None,
+            runs: 0,
+        }
+    }
+}
+
+/// Who a request is from: the local learner, or the account of a login.
+#[derive(Debug, Clone)]
+pub(crate) struct Who {
+    user: User,
+    /// `None` on the local learner's server.
+    role: Option<Role>,
+    /// The token their forms carry.
+    token: String,
+    /// The digest of their login cookie, if logged in.
+    login: Option<String>,
+}
+
+/// A learner's request: the app and who it is for. A request without a
+/// login is sent to the login page.
+#[derive(Clone)]
+pub(crate) struct Desk {
+    app: App,
+    who: Who,
+}
+
+impl FromRequestParts<App> for Desk {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Desk, WebError> {
+        match parts.extensions.get::<Who>() {
+            Some(who) => Ok(Desk {
+                app: app.clone(),
+                who: who.clone(),
+            }),
+            None => Err(WebError::log_in(parts.uri.path())),
+        }
+    }
+}
+
+impl Desk {
+    /// Runs `f` on this learner's desk, holding its lock, on a thread
+    /// where blocking on the database is allowed.
+    async fn with<T, F>(&self, f: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Inner, &Config) -> Result<T, WebError> + Send + 'static,
+    {
+        let shared = self.app.shared.clone();
+        let user = self.who.user.clone();
+        blocking(move || {
+            let desk = shared.desk(&user)?;
+            // A handler that panicked left the state as it was at the
+            // panic: every answer before it is committed, so carry on.
+            let mut inner = desk.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut inner, &shared.config)
+        })
+        .await
+    }
+
+    /// The form token, for pages.
+    fn token(&self) -> &str {
+        &self.who.token
+    }
+
+    /// The navigation of this learner's pages.
+    fn nav(&self) -> Nav {
+        self.app.nav(Some(&self.who))
+    }
+}
+
+/// Runs `f` where blocking is allowed; a panic in it is a 500.
+async fn blocking<T, F>(f: F) -> Result<T, WebError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, WebError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        eprintln!("recall: a request failed inside the server: {e}");
+        WebError::internal("the server hit a bug on this request; nothing more was saved")
+    })?
+}
+
+impl Shared {
+    /// The desk of `user`, opened on their first request.
+    fn desk(&self, user: &User) -> Result<Arc<Mutex<Inner>>, WebError> {
+        let mut desks = self.desks.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(desk) = desks.get(&user.id) {
+            return Ok(desk.clone());
+        }
+        let mut store = SqliteStore::open_with(&self.config.db, &Opening::plain())?;
+        store.set_patience(std::time::Duration::from_secs(5))?;
+        let desk = Arc::new(Mutex::new(Inner::new(store, user.clone())));
+        desks.insert(user.id, desk.clone());
+        Ok(desk)
+    }
 }
 
 /// A drill in progress, with what its page shows beyond the engine's
@@ -142,29 +291,146 @@ impl App {
         let user = store
             .user(&config.user)?
             .ok_or_else(|| crate::Error::UnknownUser(config.user.clone()))?;
-        Ok(App {
+        let mut admin = SqliteStore::open_with(&config.db, &Opening::plain())?;
+        admin.set_patience(std::time::Duration::from_secs(5))?;
+        let local = Some(user.clone());
+        let desks = HashMap::from([(user.id, Arc::new(Mutex::new(Inner::new(store, user))))]);
+        Ok(App::made(config, local, None, admin, desks))
+    }
+
+    /// Opens a class server's database (creating it, with the shipped
+    /// deck, on a first use). When it has no administrator yet, a
+    /// one-time link to create one comes back with it: the secret part of
+    /// `/join/SECRET`, valid for a day.
+    pub fn open_class(config: ClassConfig) -> crate::Result<(App, Option<String>)> {
+        let now = (config.clock)();
+        let mut admin = SqliteStore::open_for_use(&config.db, Access::ReadWrite, None, now.utc())?;
+        admin.set_patience(std::time::Duration::from_secs(5))?;
+        let setup = if admin.has_admin()? {
+            None
+        } else {
+            let secret = new_secret();
+            admin.add_invite(&crate::store::Invite {
+                token_hash: secret_hash(&secret),
+                role: Role::Admin,
+                class: None,
+                user: None,
+                created_by: None,
+                created: now.utc(),
+                expires: now.utc() + chrono::Duration::days(1),
+            })?;
+            Some(secret)
+        };
+        let options = ClassOptions {
+            https: config.https,
+            behind_proxy: config.behind_proxy,
+            log: config.log,
+        };
+        let local = Config {
+            db: config.db,
+            user: String::new(),
+            clock: config.clock,
+            token: String::new(),
+        };
+        Ok((
+            App::made(local, None, Some(options), admin, HashMap::new()),
+            setup,
+        ))
+    }
+
+    fn made(
+        config: Config,
+        local: Option<User>,
+        class: Option<ClassOptions>,
+        admin: SqliteStore,
+        desks: HashMap<UserId, Arc<Mutex<Inner>>>,
+    ) -> App {
+        App {
             shared: Arc::new(Shared {
                 config,
-                inner: Mutex::new(Inner {
-                    store,
-                    user,
-                    drill: None,
-                    quiz: None,
-                    exam: None,
-                    runs: 0,
-                }),
+                local,
+                class,
+                admin: Mutex::new(admin),
+                desks: Mutex::new(desks),
+                throttle: Mutex::new(auth::Throttle::default()),
+                pending: Mutex::new(HashMap::new()),
             }),
+        }
+    }
+
+    /// Runs `f` on the connection for what is not one learner's, on a
+    /// thread where blocking is allowed.
+    async fn admin<T, F>(&self, f: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteStore, &Config) -> Result<T, WebError> + Send + 'static,
+    {
+        let shared = self.shared.clone();
+        blocking(move || {
+            let mut store = shared.admin.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut store, &shared.config)
         })
+        .await
+    }
+
+    /// The time now.
+    fn now(&self) -> Now {
+        (self.shared.config.clock)()
+    }
+
+    /// Whether this is a class server.
+    fn is_class(&self) -> bool {
+        self.shared.class.is_some()
+    }
+
+    /// The navigation for `who`'s pages.
+    fn nav(&self, who: Option<&Who>) -> Nav {
+        Nav {
+            class: self.is_class(),
+            user: who.filter(|_| self.is_class()).map(|w| w.user.name.clone()),
+            role: who.and_then(|w| w.role),
+            token: who.map(|w| w.token.clone()).unwrap_or_default(),
+        }
     }
 
     /// The routes, for a server bound to `addr`: requests naming any other
     /// host are refused.
     pub fn router(&self, addr: SocketAddr) -> Router {
         let guard = Guard {
-            hosts: allowed_hosts(addr),
-            token: self.shared.config.token.clone(),
+            hosts: if self.is_class() {
+                Vec::new()
+            } else {
+                allowed_hosts(addr)
+            },
+            app: self.clone(),
         };
-        Router::new()
+        let router = if self.is_class() {
+            Router::new()
+                .route("/login", get(auth::login_page).post(auth::log_in))
+                .route("/logout", post(auth::log_out))
+                .route("/join/{secret}", get(auth::join_page).post(auth::join))
+                .route("/account", get(auth::account).post(auth::change_password))
+                .route("/classes", get(class::list).post(class::create))
+                .route("/classes/{class}", get(class::dashboard))
+                .route("/classes/{class}/invite", post(class::invite))
+                .route("/classes/{class}/decks", post(class::assign))
+                .route(
+                    "/classes/{class}/publish",
+                    post(class::publish).layer(DefaultBodyLimit::max(DECK_LIMIT)),
+                )
+                .route("/classes/{class}/publish/confirm", post(class::confirm))
+                .route("/classes/{class}/learners/{user}", get(class::learner))
+                .route("/classes/{class}/export.csv", get(class::export_csv))
+                .route("/classes/{class}/export.json", get(class::export_json))
+                .route("/admin", get(class::admin).post(class::add_account))
+        } else {
+            Router::new().route(
+                "/decks/add",
+                post(decks::add).layer(DefaultBodyLimit::max(DECK_LIMIT)),
+            )
+        };
+        router
+            .route("/health", get(health))
             .route("/", get(today::page))
             .route("/report", get(today::report))
             .route("/drill", get(study::page))
@@ -181,10 +447,6 @@ impl App {
             .route("/exam/answer", post(exam::answer))
             .route("/exam/stop", post(exam::stop))
             .route("/decks", get(decks::list))
-            .route(
-                "/decks/add",
-                post(decks::add).layer(DefaultBodyLimit::max(DECK_LIMIT)),
-            )
             .route("/decks/{deck}", get(decks::show))
             .route("/decks/{deck}/cards/{card}", get(decks::card))
             .route("/static/app.css", get(layout::css))
@@ -194,6 +456,10 @@ impl App {
             .layer(axum::middleware::from_fn_with_state(
                 Arc::new(guard),
                 check_request,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                auth::log_request,
             ))
             .layer(CatchPanicLayer::custom(panicked))
             .layer(SetResponseHeaderLayer::if_not_present(
@@ -222,32 +488,6 @@ impl App {
             ))
             .with_state(self.clone())
     }
-
-    /// Runs `f` on the shared state, holding its lock, on a thread where
-    /// blocking on the database is allowed.
-    async fn with<T, F>(&self, f: F) -> Result<T, WebError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Inner, &Config) -> Result<T, WebError> + Send + 'static,
-    {
-        let shared = self.shared.clone();
-        tokio::task::spawn_blocking(move || {
-            // A handler that panicked left the state as it was at the
-            // panic: every answer before it is committed, so carry on.
-            let mut inner = shared.inner.lock().unwrap_or_else(PoisonError::into_inner);
-            f(&mut inner, &shared.config)
-        })
-        .await
-        .map_err(|e| {
-            eprintln!("recall: a request failed inside the server: {e}");
-            WebError::internal("the server hit a bug on this request; nothing more was saved")
-        })?
-    }
-
-    /// The form token, for pages.
-    fn token(&self) -> &str {
-        &self.shared.config.token
-    }
 }
 
 /// The `Host` values a request to `addr` may carry.
@@ -264,27 +504,36 @@ fn allowed_hosts(addr: SocketAddr) -> Vec<String> {
 
 /// What every request is checked against.
 struct Guard {
+    /// The `Host` values accepted; any, when empty (a class server, where
+    /// a login cookie, not the address, is what gives access).
     hosts: Vec<String>,
-    token: String,
+    app: App,
 }
 
 /// Refuses a request whose `Host` is not the address the server bound (a
 /// DNS-rebinding page), a POST whose `Origin` is another site's, or a
-/// POST without the token (checked when its form is read).
+/// POST without the token (checked when its form is read); then finds
+/// who the request is from.
 async fn check_request(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
     let host = request
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    if !guard.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+        .unwrap_or("")
+        .to_string();
+    if !guard.hosts.is_empty() && !guard.hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
         return WebError::forbidden("this server answers only at its own address").into_response();
     }
     if request.method() == Method::POST {
         if let Some(origin) = request.headers().get(header::ORIGIN) {
             let ok = origin.to_str().ok().is_some_and(|o| {
-                o.strip_prefix("http://")
-                    .is_some_and(|h| guard.hosts.iter().any(|a| a.eq_ignore_ascii_case(h)))
+                let (scheme, rest) = o.split_once("://").unwrap_or(("", ""));
+                matches!(scheme, "http" | "https")
+                    && if guard.hosts.is_empty() {
+                        !host.is_empty() && rest.eq_ignore_ascii_case(&host)
+                    } else {
+                        scheme == "http" && guard.hosts.iter().any(|a| a.eq_ignore_ascii_case(rest))
+                    }
             });
             if !ok {
                 return WebError::forbidden("a form from another site may not post here")
@@ -293,8 +542,41 @@ async fn check_request(State(guard): State<Arc<Guard>>, request: Request, next: 
         }
     }
     let mut request = request;
-    request.extensions_mut().insert(Token(guard.token.clone()));
-    next.run(request).await
+    let mut logged = None;
+    let headers = request.headers().clone();
+    match auth::who(&guard.app, &headers).await {
+        Ok(Some(who)) => {
+            logged = Some(auth::Logged(who.user.id));
+            request.extensions_mut().insert(Token(who.token.clone()));
+            request.extensions_mut().insert(who);
+        }
+        Ok(None) => {
+            // Logged out: the forms of the login pages carry the token
+            // of their cookie (double submit).
+            if let Some(form) = auth::form_cookie(request.headers()) {
+                request.extensions_mut().insert(Token(form));
+            }
+        }
+        Err(e) => return e.into_response(),
+    }
+    let mut response = next.run(request).await;
+    if let Some(logged) = logged {
+        response.extensions_mut().insert(logged);
+    }
+    response
+}
+
+/// `GET /health`: whether the server can read its database.
+async fn health(State(app): State<App>) -> Response {
+    match app.admin(|store, _| Ok(store.counts()?)).await {
+        Ok(_) => ([(header::CONTENT_TYPE, "text/plain")], "ok\n").into_response(),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "text/plain")],
+            "the database cannot be read\n",
+        )
+            .into_response(),
+    }
 }
 
 /// The token the server expects, handed to form readers.
@@ -327,6 +609,8 @@ pub struct WebError {
     /// A page to show under the message (the current card, after a stale
     /// answer).
     page: Option<Markup>,
+    /// Where to send the browser instead (the login page).
+    location: Option<String>,
 }
 
 impl WebError {
@@ -335,7 +619,21 @@ impl WebError {
             status,
             message: message.into(),
             page: None,
+            location: None,
         }
+    }
+
+    /// 303 to the login page, coming back to `path` after it.
+    fn log_in(path: &str) -> WebError {
+        let mut e = WebError::new(StatusCode::SEE_OTHER, "log in first");
+        let back: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
+        e.location = Some(format!("/login?next={back}"));
+        e
+    }
+
+    /// 429: too many attempts.
+    fn too_many(message: impl Into<String>) -> WebError {
+        WebError::new(StatusCode::TOO_MANY_REQUESTS, message)
     }
 
     /// 400: the request is malformed.
@@ -372,6 +670,7 @@ impl From<crate::Error> for WebError {
             Error::Stale => StatusCode::CONFLICT,
             Error::UnknownDeck(_) => StatusCode::NOT_FOUND,
             Error::Usage(_) | Error::Deck(_) | Error::NoDeck => StatusCode::BAD_REQUEST,
+            Error::Store(StoreError::UserName(_)) => StatusCode::BAD_REQUEST,
             Error::Store(StoreError::Busy(_)) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Store(StoreError::UnknownCard { .. }) => StatusCode::NOT_FOUND,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -396,8 +695,12 @@ impl From<StoreError> for WebError {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        if let Some(to) = &self.location {
+            return see_other(to);
+        }
         let title = self.status.canonical_reason().unwrap_or("Error");
         let page = layout::page(
+            &Nav::default(),
             title,
             "",
             maud::html! {
@@ -440,7 +743,11 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
-    axum::serve(listener, app.router(addr))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.router(addr)
+            .into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -2,13 +2,12 @@
 //! reschedules the card, as a drill answer would) before the next
 //! question is sent, its correction shown above that question.
 
-use axum::extract::State;
 use axum::response::Response;
 use maud::{Markup, html};
 
 use super::layout::{page as frame, token};
 use super::study::{answering, described, feedback, given, question_form};
-use super::{App, Fields, Inner, QuizPage, WebError, response_ms, see_other};
+use super::{Desk, Fields, Inner, QuizPage, WebError, response_ms, see_other};
 use crate::model::Match;
 use crate::quiz::Question;
 use crate::sched::Now;
@@ -23,10 +22,12 @@ pub struct Feedback {
 }
 
 /// `GET /quiz`.
-pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
+pub async fn page(app: Desk) -> Result<Markup, WebError> {
     let tok = app.token().to_string();
+    let nav = app.nav();
     app.with(move |inner, config| {
         Ok(frame(
+            &nav,
             "Quiz",
             "/quiz",
             render(inner, &tok, (config.clock)()),
@@ -36,7 +37,7 @@ pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
 }
 
 /// `POST /quiz/start`: a new quiz of `count` questions.
-pub async fn start(State(app): State<App>, fields: Fields) -> Result<Response, WebError> {
+pub async fn start(app: Desk, fields: Fields) -> Result<Response, WebError> {
     let count = fields.optional("count", 1, 200)?.unwrap_or(10);
     app.with(move |inner, config| {
         if inner.quiz.as_ref().is_some_and(|q| q.quiz.next().is_some()) {
@@ -66,7 +67,7 @@ pub async fn start(State(app): State<App>, fields: Fields) -> Result<Response, W
 }
 
 /// `POST /quiz/answer`: judged and recorded at once.
-pub async fn answer(State(app): State<App>, fields: Fields) -> Result<Response, WebError> {
+pub async fn answer(app: Desk, fields: Fields) -> Result<Response, WebError> {
     let (run, id) = answering(&fields)?;
     let easy = fields.get("easy") == Some("1");
     let tok = app.token().to_string();
@@ -97,7 +98,7 @@ pub async fn answer(State(app): State<App>, fields: Fields) -> Result<Response, 
 }
 
 /// `POST /quiz/stop`: ends the quiz; every answer recorded is kept.
-pub async fn stop(State(app): State<App>, _fields: Fields) -> Result<Response, WebError> {
+pub async fn stop(app: Desk, _fields: Fields) -> Result<Response, WebError> {
     app.with(|inner, _| {
         if let Some(page) = inner.quiz.as_mut() {
             page.quiz.stop();

@@ -8,13 +8,13 @@
 //! `/drill/check` (judged, nothing recorded); every grade to
 //! `/drill/grade`, which records it before the next card is sent.
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{page as frame, token};
-use super::{App, DrillPage, Fields, Inner, WebError, response_ms, see_other};
+use super::{Desk, DrillPage, Fields, Inner, WebError, response_ms, see_other};
 use crate::model::Match;
 use crate::quiz::Question;
 use crate::quiz::exam::Given;
@@ -38,7 +38,7 @@ pub struct Show {
 
 /// `GET /drill`.
 pub async fn page(
-    State(app): State<App>,
+    app: Desk,
     query: Result<Query<Show>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Markup, WebError> {
     let Query(query) = query.map_err(|_| WebError::bad_request("the address is malformed"))?;
@@ -50,8 +50,10 @@ pub async fn page(
         ),
     };
     let tok = app.token().to_string();
+    let nav = app.nav();
     app.with(move |inner, config| {
         Ok(frame(
+            &nav,
             "Drill",
             "/drill",
             render(inner, &tok, (config.clock)(), show)?,
@@ -61,7 +63,7 @@ pub async fn page(
 }
 
 /// `POST /drill/start`: a new drill (or back to the one under way).
-pub async fn start(State(app): State<App>, fields: Fields) -> Result<Response, WebError> {
+pub async fn start(app: Desk, fields: Fields) -> Result<Response, WebError> {
     let limit = fields.optional("limit", 1, 1000)?;
     app.with(move |inner, config| {
         if inner.drill.as_ref().is_some_and(|d| d.finished.is_none()) {
@@ -93,7 +95,7 @@ pub async fn start(State(app): State<App>, fields: Fields) -> Result<Response, W
 
 /// `POST /drill/check`: a judged card's answer, judged and shown with its
 /// correction and a proposed grade; nothing is recorded yet.
-pub async fn check(State(app): State<App>, fields: Fields) -> Result<Response, WebError> {
+pub async fn check(app: Desk, fields: Fields) -> Result<Response, WebError> {
     let (run, id) = answering(&fields)?;
     let tok = app.token().to_string();
     app.with(move |inner, config| {
@@ -127,7 +129,7 @@ pub async fn check(State(app): State<App>, fields: Fields) -> Result<Response, W
 
 /// `POST /drill/grade`: the grade of the card shown, recorded before the
 /// next card is sent.
-pub async fn grade(State(app): State<App>, fields: Fields) -> Result<Response, WebError> {
+pub async fn grade(app: Desk, fields: Fields) -> Result<Response, WebError> {
     let (run, id) = answering(&fields)?;
     let grade = fields.number("grade", 1, 4)?;
     let quality = Grade::ALL[usize::try_from(grade - 1).unwrap_or(0)].quality();
@@ -159,7 +161,7 @@ pub async fn grade(State(app): State<App>, fields: Fields) -> Result<Response, W
 }
 
 /// `POST /drill/stop`: ends the drill; every answer so far is kept.
-pub async fn stop(State(app): State<App>, _fields: Fields) -> Result<Response, WebError> {
+pub async fn stop(app: Desk, _fields: Fields) -> Result<Response, WebError> {
     app.with(move |inner, config| {
         let now = (config.clock)();
         if let Some(page) = inner.drill.as_mut().filter(|p| p.finished.is_none()) {

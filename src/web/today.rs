@@ -1,18 +1,19 @@
 //! The learner's day (what is due per area, the streak, buttons to start
 //! a drill, a quiz or an exam) and the retention report.
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::layout::{page as frame, token};
-use super::{App, WebError};
+use super::{Desk, WebError};
 use crate::report::{self, Window, html as report_html};
 use crate::store::prelude::*;
 
 /// `GET /`: today.
-pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
+pub async fn page(app: Desk) -> Result<Markup, WebError> {
     let tok = app.token().to_string();
+    let nav = app.nav();
     app.with(move |inner, config| {
         let now = (config.clock)();
         let user = inner.store.user(&inner.user.name)?.unwrap_or(inner.user.clone());
@@ -96,7 +97,7 @@ pub async fn page(State(app): State<App>) -> Result<Markup, WebError> {
                 }
             }
         };
-        Ok(frame("Today", "/", content))
+        Ok(frame(&nav, "Today", "/", content))
     })
     .await
 }
@@ -109,7 +110,7 @@ pub struct ReportQuery {
 
 /// `GET /report?days=N`: retention by area, with its charts.
 pub async fn report(
-    State(app): State<App>,
+    app: Desk,
     query: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Markup, WebError> {
     let Query(query) = query.map_err(|_| WebError::bad_request("the address is malformed"))?;
@@ -121,6 +122,7 @@ pub async fn report(
             .filter(|d| (1..=36_500).contains(d))
             .ok_or_else(|| WebError::bad_request("days must be a whole number from 1 to 36500"))?,
     };
+    let nav = app.nav();
     app.with(move |inner, config| {
         let today = (config.clock)().study_day(inner.user.rollover);
         let window = Window::of(None, Some(days), today).map_err(crate::Error::Usage)?;
@@ -147,7 +149,7 @@ pub async fn report(
             // every text from a deck or a learner.
             (PreEscaped(report_html::body(&report)))
         };
-        Ok(frame("Report", "/report", content))
+        Ok(frame(&nav, "Report", "/report", content))
     })
     .await
 }

@@ -138,7 +138,11 @@ fn try_open(path: &Path, opening: &Opening<'_>) -> Result<SqliteStore, StoreErro
         Found::New => true,
         Found::Recall | Found::Unmarked => {
             let conn = connect_to_read(path)?;
-            let look = look(&conn, path, opening.builtin.as_ref().map(|b| b.id))?;
+            // One read transaction: a first use committing meanwhile is
+            // seen whole (mark, version and tables) or not at all.
+            let snapshot = conn.unchecked_transaction().map_err(&err)?;
+            let look = look(&snapshot, path, opening.builtin.as_ref().map(|b| b.id))?;
+            drop(snapshot);
             if matches!(found, Found::Unmarked) && !look.is_recall_or_empty() {
                 return Err(StoreError::NotRecall(path.to_path_buf()));
             }
