@@ -157,13 +157,62 @@ async fn answer_by_keys(c: &Client, card: Option<&Card>) {
     }
 }
 
+/// chromedriver, and a headless Chromium through it; both reaped with
+/// `reaper`.
+async fn browser(reaper: &mut Reaper) -> Client {
+    // chromedriver, and a headless Chromium through it.
+    let port = free_port();
+    let mut driver = Command::new(DRIVER);
+    driver
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    reaper.0.push(in_own_group(&mut driver).spawn().unwrap());
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".to_string(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--no-first-run", "--window-size=1280,900"]
+        }),
+    );
+    let started = Instant::now();
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break c,
+            // Chromium's first start after an install can be slow.
+            Err(e) if started.elapsed() < Duration::from_secs(30) => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("no browser session: {e}"),
+        }
+    }
+}
+
+/// Whether the browser test cannot run here (said loudly; a failure in
+/// CI).
+fn skipped() -> bool {
+    if Path::new(DRIVER).exists() && Path::new(CHROMIUM).exists() {
+        return false;
+    }
+    let why = "SKIPPED: browser test needs chromium and chromium-driver \
+               (apt-get install -y chromium chromium-driver)";
+    assert!(std::env::var("RECALL_CI").as_deref() != Ok("1"), "{why}");
+    eprintln!("{why}");
+    true
+}
+
 #[tokio::test]
 async fn drill_exam_and_report_in_headless_chromium() {
-    if !Path::new(DRIVER).exists() || !Path::new(CHROMIUM).exists() {
-        let why = "SKIPPED: browser test needs chromium and chromium-driver \
-                   (apt-get install -y chromium chromium-driver)";
-        assert!(std::env::var("RECALL_CI").as_deref() != Ok("1"), "{why}");
-        eprintln!("{why}");
+    if skipped() {
         return;
     }
     let env = Env::new();
@@ -187,41 +236,7 @@ async fn drill_exam_and_report_in_headless_chromium() {
         .unwrap_or_else(|| panic!("no address in {first:?}"))
         .to_string();
 
-    // chromedriver, and a headless Chromium through it.
-    let port = free_port();
-    let mut driver = Command::new(DRIVER);
-    driver
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    reaper.0.push(in_own_group(&mut driver).spawn().unwrap());
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".to_string(),
-        serde_json::json!({
-            "binary": CHROMIUM,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", "--window-size=1280,900"]
-        }),
-    );
-    let started = Instant::now();
-    let c = loop {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => break c,
-            // Chromium's first start after an install can be slow.
-            Err(e) if started.elapsed() < Duration::from_secs(30) => {
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            Err(e) => panic!("no browser session: {e}"),
-        }
-    };
+    let c = browser(&mut reaper).await;
     let outcome = run(&c, &url, &env).await;
     let _ = c.close().await;
     drop(reaper);
@@ -335,5 +350,400 @@ async fn run(c: &Client, url: &str, env: &Env) -> Result<(), String> {
         3
     );
     screenshots(c, "report").await;
+    Ok(())
+}
+
+/// A deck whose every text a learner or an instructor sees holds markup
+/// that would run if it were not escaped.
+const HOSTILE_DECK: &str = r#"
+[deck]
+id = "hostile"
+title = 'Class deck </style><script>window.__xss="title"</script>'
+version = 1
+description = '<img src=x onerror="window.__xss=1">'
+
+[[areas]]
+id = "safety"
+name = 'Safety <script>window.__xss="area"</script>'
+
+[[areas]]
+id = "plans"
+name = 'Plans <img src=x onerror="window.__xss=2">'
+"#;
+
+fn hostile_deck() -> String {
+    let mut deck = HOSTILE_DECK.to_string();
+    for n in 1..=10 {
+        let area = if n % 2 == 0 { "plans" } else { "safety" };
+        deck.push_str(&format!(
+            "\n[[cards]]\nid = \"c{n}\"\narea = \"{area}\"\nkind = \"basic\"\n\
+             front = 'Question {n} <img src=x onerror=\"window.__xss={n}\"> </style><b onclick=\"x()\">'\n\
+             back = 'Answer {n} <script>window.__xss=\"back{n}\"</script>'\n"
+        ));
+    }
+    deck
+}
+
+/// Elements the page's own markup does not make: scripts other than the
+/// app's, event-handler attributes, style elements; and whether any
+/// injected script ran.
+async fn injected(c: &Client) -> Vec<String> {
+    let found = c
+        .execute(
+            r"const bad = [];
+              for (const s of document.querySelectorAll('script'))
+                  if (s.getAttribute('src') !== '/static/app.js') bad.push('script ' + s.outerHTML.slice(0, 60));
+              for (const e of document.querySelectorAll('*'))
+                  for (const a of e.attributes)
+                      if (a.name.toLowerCase().startsWith('on')) bad.push(e.tagName + ' ' + a.name);
+              if (document.querySelectorAll('style').length) bad.push('style element');
+              if (window.__xss !== undefined) bad.push('ran ' + window.__xss);
+              return bad;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+/// Asserts the page holds no injected element, on `what`.
+async fn clean(c: &Client, what: &str) {
+    let bad = injected(c).await;
+    assert!(bad.is_empty(), "{what}: {bad:?}");
+}
+
+/// The class server, started at `now`, and the lines it printed before
+/// serving; its log goes to `log`.
+fn class_server(env: &Env, now: &str, port: u16, log: &Path, reaper: &mut Reaper) -> Vec<String> {
+    let env = Env::new_in(env.dir()).on(now);
+    let mut serve = env.process(["serve", "--class", "--listen", &format!("127.0.0.1:{port}")]);
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    serve.stdout(Stdio::piped()).stderr(log);
+    let mut server = in_own_group(&mut serve).spawn().unwrap();
+    let mut out = BufReader::new(server.stdout.take().unwrap());
+    reaper.0.push(server);
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "the server stopped: {lines:?}"
+        );
+        let done = line.starts_with("Requests are logged");
+        lines.push(line.trim().to_string());
+        if done {
+            break;
+        }
+    }
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    lines
+}
+
+/// Stops the server last started.
+fn stop_server(reaper: &mut Reaper) {
+    let mut server = reaper.0.remove(0);
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+async fn fill(c: &Client, css: &str, value: &str) {
+    let field = c.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+/// Submits the form that holds `css` (its button) and waits for the page
+/// that follows.
+async fn submit(c: &Client, css: &str) -> String {
+    let before = c.source().await.unwrap();
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    settled(c, &before).await
+}
+
+async fn log_out(c: &Client) {
+    submit(c, "form[action='/logout'] button").await;
+    assert_eq!(text(c, "h1").await, "Log in");
+}
+
+async fn log_in(c: &Client, url: &str, name: &str, password: &str) {
+    c.goto(&format!("{url}/login")).await.unwrap();
+    fill(c, "input[name=name]", name).await;
+    fill(c, "input[name=password]", password).await;
+    submit(c, "form[action='/login'] button").await;
+    assert_eq!(text(c, "h1").await, "Today", "{name} is logged in");
+}
+
+/// Takes up an invitation as someone new.
+async fn join(c: &Client, link: &str, name: Option<&str>, password: &str) {
+    c.goto(link).await.unwrap();
+    if let Some(name) = name {
+        fill(c, "input[name=name]", name).await;
+    }
+    fill(c, "input[name=password]", password).await;
+    fill(c, "input[name=again]", password).await;
+    submit(c, "main form button").await;
+}
+
+/// Drills by keyboard until the drill ends: basic cards shown with Space
+/// and graded with `grade(n)` for the n-th answer. Every page is checked
+/// for injected markup.
+async fn keyboard_drill(
+    c: &Client,
+    url: &str,
+    limit: Option<u32>,
+    grade: impl Fn(usize) -> char,
+) -> usize {
+    c.goto(&format!("{url}/")).await.unwrap();
+    if let Some(limit) = limit {
+        fill(c, "input[name=limit]", &limit.to_string()).await;
+    }
+    let mut page = submit(c, "form[action='/drill/start'] button").await;
+    let mut answered = 0;
+    while has(c, ".progress").await {
+        clean(c, "a card").await;
+        press(c, " ").await;
+        page = settled(c, &page).await;
+        clean(c, "a card's answer").await;
+        press(c, &grade(answered).to_string()).await;
+        page = settled(c, &page).await;
+        answered += 1;
+        assert!(answered < 40, "the drill ends");
+    }
+    clean(c, "the drill's summary").await;
+    answered
+}
+
+#[tokio::test]
+async fn a_class_in_headless_chromium() {
+    if skipped() {
+        return;
+    }
+    let env = Env::new();
+    let log = env.dir().join("server.log");
+    let deck_file = env.dir().join("hostile.toml");
+    std::fs::write(&deck_file, hostile_deck()).unwrap();
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut servers = Reaper(Vec::new());
+    let mut reaper = Reaper(Vec::new());
+    let c = browser(&mut reaper).await;
+    let outcome = class_run(&c, &env, &url, port, &log, &deck_file, &mut servers).await;
+    let _ = c.close().await;
+    drop(reaper);
+    drop(servers);
+    outcome.unwrap();
+}
+
+const DAY_1: &str = "2026-03-02T09:00:00Z";
+const DAY_2: &str = "2026-03-03T09:00:00Z";
+const DAY_3: &str = "2026-03-04T09:00:00Z";
+
+async fn class_run(
+    c: &Client,
+    env: &Env,
+    url: &str,
+    port: u16,
+    log: &Path,
+    deck_file: &Path,
+    servers: &mut Reaper,
+) -> Result<(), String> {
+    let passwords = [
+        ("root", "root's long password"),
+        ("tess", "tess's long password"),
+        ("ana", "ana's long password"),
+        ("bo", "bo's long password"),
+    ];
+    let pw = |name: &str| passwords.iter().find(|p| p.0 == name).unwrap().1;
+
+    // Day 1: the administrator from the setup link, an instructor, her
+    // class and its deck, two invitations, and ana's first drill.
+    let printed = class_server(env, DAY_1, port, log, servers);
+    let setup = printed
+        .iter()
+        .find_map(|l| l.split_whitespace().find(|w| w.contains("/join/")))
+        .unwrap_or_else(|| panic!("no setup link in {printed:?}"))
+        .to_string();
+    join(c, &setup, Some("root"), pw("root")).await;
+    assert_eq!(text(c, "h1").await, "Today");
+    c.goto(&format!("{url}/admin")).await.unwrap();
+    fill(c, "input[name=name]", "tess").await;
+    submit(c, "form[action='/admin'] button").await;
+    let tess_link = text(c, "#invite-link").await;
+    log_out(c).await;
+    join(c, &tess_link, None, pw("tess")).await;
+    c.goto(&format!("{url}/classes")).await.unwrap();
+    fill(c, "input[name=name]", "Cohort 7").await;
+    submit(c, "form[action='/classes'] button").await;
+    assert_eq!(text(c, "h1").await, "Cohort 7");
+    let class_url = c.current_url().await.unwrap().to_string();
+    c.find(Locator::Css("form[action$='/publish'] input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(deck_file.to_str().unwrap())
+        .await
+        .unwrap();
+    submit(c, "form[action$='/publish'] button").await;
+    clean(c, "the publish preview").await;
+    assert!(text(c, "main").await.contains("Added (10)"));
+    screenshots(c, "class-publish").await;
+    submit(c, "form[action$='/publish/confirm'] button").await;
+    assert_eq!(text(c, "h1").await, "Published");
+    c.goto(&class_url).await.unwrap();
+    submit(c, "form[action$='/invite'] button").await;
+    let first = text(c, "#invite-link").await;
+    submit(c, "form[action$='/invite'] button").await;
+    let second = text(c, "#invite-link").await;
+    assert_ne!(first, second);
+    log_out(c).await;
+
+    join(c, &first, Some("ana"), pw("ana")).await;
+    assert_eq!(text(c, "h1").await, "Today");
+    clean(c, "ana's today").await;
+    assert_eq!(keyboard_drill(c, url, Some(10), |_| '3').await, 10);
+    log_out(c).await;
+
+    // Day 2 (the server restarted: logins and invitations kept): ana's
+    // reviews, two of them forgotten; bo's first drill.
+    stop_server(servers);
+    class_server(env, DAY_2, port, log, servers);
+    log_in(c, url, "ana", pw("ana")).await;
+    let answered = keyboard_drill(c, url, None, |n| if n == 1 || n == 3 { '1' } else { '3' }).await;
+    assert_eq!(answered, 12, "ten reviews, two repeats");
+    for page in [
+        "/",
+        "/report",
+        "/decks",
+        "/decks/hostile",
+        "/decks/hostile/cards/c1",
+    ] {
+        c.goto(&format!("{url}{page}")).await.unwrap();
+        clean(c, page).await;
+    }
+    assert!(
+        text(c, "main").await.contains("Question 1 <img src=x"),
+        "the markup is shown as text"
+    );
+    log_out(c).await;
+    join(c, &second, Some("bo"), pw("bo")).await;
+    assert_eq!(keyboard_drill(c, url, Some(10), |_| '4').await, 10);
+    log_out(c).await;
+
+    // Day 3: bo's reviews; then the instructor's dashboard.
+    stop_server(servers);
+    class_server(env, DAY_3, port, log, servers);
+    log_in(c, url, "bo", pw("bo")).await;
+    keyboard_drill(c, url, None, |n| if n == 0 { '1' } else { '3' }).await;
+    log_out(c).await;
+    log_in(c, url, "tess", pw("tess")).await;
+    c.goto(&class_url).await.unwrap();
+    clean(c, "the dashboard").await;
+    screenshots(c, "class-dashboard").await;
+    let cells = c
+        .execute(
+            r"const out = [];
+              const areas = [...document.querySelectorAll('#heat-map thead th[data-area]')].map(t => t.dataset.area);
+              for (const row of document.querySelectorAll('#heat-map tbody tr')) {
+                  const name = row.querySelector('th').dataset.v;
+                  row.querySelectorAll('td').forEach((td, i) =>
+                      out.push([name, areas[i], td.dataset.v, td.querySelector('small').textContent]));
+              }
+              return out;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let cells: Vec<(String, String, String, String)> = serde_json::from_value(cells).unwrap();
+    assert_eq!(
+        cells.len(),
+        2 * 3,
+        "two learners, two areas and the total: {cells:?}"
+    );
+
+    // The same figures as `recall report --all-users --json`.
+    let out = Env::new_in(env.dir())
+        .on(DAY_3)
+        .recall(["report", "--all-users", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut compared = 0;
+    for (learner, area, value, count) in &cells {
+        if area.is_empty() {
+            continue; // the total: the JSON's covers every deck
+        }
+        let section = report["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["user"] == learner.as_str())
+            .unwrap_or_else(|| panic!("{learner} in the JSON"));
+        let figures = section["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["deck"] == "hostile" && f["area"] == area.as_str())
+            .unwrap();
+        let reviews = figures["reviews"]["reviews"].as_u64().unwrap();
+        assert_eq!(count, &reviews.to_string(), "{learner} {area}");
+        assert_eq!(reviews, 5, "{learner}'s reviews in {area}");
+        match figures["reviews"]["retention"].as_f64() {
+            Some(r) => assert_eq!(value, &format!("{r:.4}"), "{learner} {area}"),
+            None => panic!("{learner} has a retention in {area}"),
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, 4);
+
+    // Every other page that shows the deck to its instructor.
+    let ana_row = c
+        .find(Locator::Css("#heat-map tbody th a[href*='/learners/']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    for page in [ana_row.as_str(), "/decks", "/decks/hostile", "/classes"] {
+        c.goto(&format!("{url}{page}")).await.unwrap();
+        clean(c, page).await;
+    }
+    screenshots(c, "class-learner").await;
+
+    // Passwords are in neither the database nor the log.
+    stop_server(servers);
+    let mut stored = Vec::new();
+    for name in ["recall.sqlite3", "recall.sqlite3-wal", "server.log"] {
+        if let Ok(bytes) = std::fs::read(env.dir().join(name)) {
+            stored.extend(bytes);
+        }
+    }
+    let log_text = std::fs::read_to_string(log).unwrap();
+    assert!(log_text.contains("route=/classes/{class}"), "{log_text}");
+    for link in [&setup, &tess_link, &first, &second] {
+        let secret = link.rsplit('/').next().unwrap();
+        assert_eq!(secret.len(), 64);
+        assert!(
+            !log_text.contains(secret),
+            "an invitation's secret is logged"
+        );
+    }
+    for (name, password) in passwords {
+        assert!(
+            !stored
+                .windows(password.len())
+                .any(|w| w == password.as_bytes()),
+            "{name}'s password is stored or logged"
+        );
+    }
     Ok(())
 }
