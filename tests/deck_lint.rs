@@ -237,7 +237,7 @@ answer = ["only", "only"]
     assert_eq!(
         got,
         [
-            "d.toml:2:6: `id` \"bad deck\" may hold only letters, digits, `-`, `_` and `.`",
+            "d.toml:2:6: `id` \"bad deck\" may hold only letters, digits, `-`, `_` and `.`, not dots alone",
             "d.toml:3:9: empty `title`",
             "d.toml:4:11: `version` must be a whole number from 1 to 4294967295",
             "d.toml:10:1: duplicate area id `a` (first at line 6)",
@@ -296,4 +296,24 @@ fn cloze_accept_names_the_deletions_of_its_text() {
         ],
         1,
     );
+}
+
+#[test]
+fn an_id_of_dots_alone_is_refused() {
+    let text = "[deck]\nid = \"..\"\ntitle = \"T\"\nversion = 1\n\n[[areas]]\nid = \".\"\nname = \"A\"\n\n\
+                [[cards]]\nid = \"...\"\narea = \".\"\nkind = \"basic\"\nfront = \"f\"\nback = \"b\"\n";
+    let checked = recall::deck::check(std::path::Path::new("d.toml"), text);
+    let got: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert!(
+        got[0].starts_with("d.toml:2:6: `id` \"..\" may hold only"),
+        "{got:?}"
+    );
+    assert!(
+        got[..3].iter().all(|d| d.ends_with("not dots alone")),
+        "{got:?}"
+    );
+    assert_eq!(got[3], "d.toml:12:8: unknown area `.` (areas: )");
+    assert!(checked.deck.is_none());
+    assert!(recall::deck::is_id("v1.2") && !recall::deck::is_id("..") && !recall::deck::is_id(""));
 }

@@ -254,6 +254,17 @@ fn a_deck_is_installed_updated_retired_and_removed(s: &mut dyn Store) {
     assert!(s.decks(None, today).unwrap().is_empty());
     assert!(s.history(user).unwrap().is_empty());
     assert!(s.card_states(user).unwrap().is_empty());
+    // A version never goes down.
+    let fx = DeckId::from("fx");
+    s.install_deck(&deck(50, true, ""), t("2026-03-09T08:00:00Z"))
+        .unwrap();
+    let older = s.install_deck(&deck(49, false, " older"), t("2026-03-09T08:00:00Z"));
+    assert!(
+        matches!(older, Err(StoreError::Invalid(ref m)) if m.contains("older than the installed version 50")),
+        "{older:?}"
+    );
+    assert_eq!(s.deck_version(&fx).unwrap(), Some(50));
+    assert_eq!(s.deck_cards(&fx).unwrap().len(), 3, "nothing retired");
 }
 
 fn a_card_log_is_read_and_written_in_one_step(s: &mut dyn Store) {

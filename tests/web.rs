@@ -379,6 +379,43 @@ async fn other_sites_and_forms_without_the_token_are_refused() {
         .body(Body::empty())
         .unwrap();
     assert_eq!(s.send(request).await.status, StatusCode::FORBIDDEN);
+    // A request without a host, or naming two, is malformed.
+    let request = Request::get("/").body(Body::empty()).unwrap();
+    assert_eq!(s.send(request).await.status, StatusCode::BAD_REQUEST);
+    let request = Request::get("/")
+        .header(header::HOST, HOST)
+        .header(header::HOST, "attacker.example")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(s.send(request).await.status, StatusCode::BAD_REQUEST);
+    // Another site's page may link here, but not load anything in the
+    // background (an image, a script, a fetch).
+    let cross = |mode: &str| {
+        Request::get("/report")
+            .header(header::HOST, HOST)
+            .header("sec-fetch-site", "cross-site")
+            .header("sec-fetch-mode", mode)
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(s.send(cross("no-cors")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.send(cross("cors")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.send(cross("navigate")).await.status, StatusCode::OK);
+    let response = s
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/")
+                .header(header::HOST, HOST)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["cross-origin-resource-policy"],
+        "same-origin"
+    );
     let foreign = s
         .post_with("/drill/start", &start, "attacker.example:8799", None)
         .await;
@@ -669,4 +706,77 @@ async fn a_quiz_records_each_answer_and_shows_its_correction_above_the_next() {
             .iter()
             .all(|r| r.mode == "quiz")
     );
+}
+
+/// A deck file posted to `/decks/add`.
+async fn add_deck(s: &Server, name: &str, text: &str) -> Reply {
+    let body = format!(
+        "--XyZ\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n{TOKEN}\r\n\
+         --XyZ\r\nContent-Disposition: form-data; name=\"deck\"; filename=\"{name}\"\r\n\
+         Content-Type: application/toml\r\n\r\n{text}\r\n--XyZ--\r\n"
+    );
+    let request = Request::post("/decks/add")
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=XyZ")
+        .body(Body::from(body))
+        .unwrap();
+    s.send(request).await
+}
+
+fn small_deck(version: u32, cards: u32) -> String {
+    let mut text = format!(
+        "[deck]\nid = \"small\"\ntitle = \"Small deck\"\nversion = {version}\n\n\
+         [[areas]]\nid = \"a\"\nname = \"A\"\n"
+    );
+    for n in 1..=cards {
+        text.push_str(&format!(
+            "\n[[cards]]\nid = \"c{n}\"\narea = \"a\"\nkind = \"basic\"\nfront = \"F{n}\"\nback = \"B{n}\"\n"
+        ));
+    }
+    text
+}
+
+#[tokio::test]
+async fn with_two_decks_the_exam_asks_which_and_a_deck_never_goes_back_a_version() {
+    let s = Server::new();
+    let added = add_deck(&s, "small.toml", &small_deck(2, 3)).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    // The exam form offers both decks; without a choice the server says
+    // so in a sentence.
+    let page = s.get("/exam").await.body;
+    let options: Vec<String> = select(&page, "select[name=deck] option")
+        .iter()
+        .map(|o| o.value().attr("value").unwrap().to_string())
+        .collect();
+    assert_eq!(options, [recall::deck::SHIPPED_ID, "small"]);
+    let refused = s
+        .post("/exam/start", &[("token", TOKEN), ("questions", "2")])
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.body.contains("choose the exam&#39;s deck")
+            || refused.body.contains("choose the exam's deck"),
+        "{}",
+        refused.body
+    );
+    let started = s
+        .post(
+            "/exam/start",
+            &[("token", TOKEN), ("questions", "2"), ("deck", "small")],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let page = s.get("/exam").await.body;
+    assert!(text(&page, ".prompt").unwrap().starts_with('F'), "{page}");
+
+    // An older version is refused whole: no card retired.
+    let older = add_deck(&s, "small.toml", &small_deck(1, 1)).await;
+    assert_eq!(older.status, StatusCode::BAD_REQUEST, "{}", older.body);
+    assert!(
+        older
+            .body
+            .contains("version 1 is older than the installed version 2")
+    );
+    let store = s.store();
+    assert_eq!(store.deck_cards(&"small".into()).unwrap().len(), 3);
 }

@@ -140,18 +140,19 @@ impl ExamRun {
         let today = now.study_day(user.rollover);
         let deck = match &options.deck {
             Some(d) => d.clone(),
-            None => match store.decks(None, today)?.as_slice() {
+            None => match store.decks(Some(user.id), today)?.as_slice() {
                 [one] => one.id.clone(),
                 [] => return Err(Error::NoDeck),
                 _ => {
                     return Err(Error::Usage(
-                        "several decks are installed: choose one with --deck ID".to_string(),
+                        "you study several decks: choose the exam's deck (--deck ID)".to_string(),
                     ));
                 }
             },
         };
+        // Only a deck the learner studies (in a class, its decks).
         let installed = store
-            .installed_deck(&deck, None, today)?
+            .installed_deck(&deck, Some(user.id), today)?
             .ok_or_else(|| Error::UnknownDeck(deck.to_string()))?;
         let areas: Vec<(String, Option<f64>)> = installed
             .areas

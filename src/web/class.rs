@@ -652,6 +652,13 @@ pub async fn publish(
             may_publish(store, &who, &id)?;
             let installed = store.deck_cards(&id)?;
             let previous = store.deck_version(&id)?;
+            if let Some(installed) = previous.filter(|v| *v > deck.info.version) {
+                return Err(WebError::bad_request(format!(
+                    "{name}: version {} is older than the installed version {installed}; \
+                     give the file a version of {installed} or more to update the deck",
+                    deck.info.version
+                )));
+            }
             let changes: Changes = crate::deck::changes(&installed, &deck);
             let key = new_secret();
             let page = frame(&nav, "Publish a deck", "/classes", html! {

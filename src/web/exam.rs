@@ -34,6 +34,11 @@ pub async fn start(app: Desk, fields: Fields) -> Result<Response, WebError> {
     let questions = fields.optional("questions", 1, 500)?.unwrap_or(20);
     let minutes = fields.optional("minutes", 1, 600)?;
     let pass_mark = fields.optional("pass_mark", 0, 100)?.unwrap_or(70);
+    let deck = fields
+        .get("deck")
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(crate::model::DeckId::from);
     app.with(move |inner, config| {
         if inner.exam.as_ref().is_some_and(|e| e.end.is_none()) {
             return Ok(see_other("/exam"));
@@ -45,7 +50,7 @@ pub async fn start(app: Desk, fields: Fields) -> Result<Response, WebError> {
             .unwrap_or(inner.user.clone());
         inner.user = user.clone();
         let options = ExamOptions {
-            deck: None,
+            deck,
             questions: usize::try_from(questions).unwrap_or(20),
             minutes: minutes.and_then(|m| u32::try_from(m).ok()),
             pass_mark: u32::try_from(pass_mark).unwrap_or(70),
@@ -133,7 +138,8 @@ fn stale(inner: &mut Inner, tok: &str, now: Now) -> WebError {
 /// The exam page: the question with its countdown, or the result.
 fn render(inner: &mut Inner, tok: &str, now: Now) -> Result<Markup, WebError> {
     let Some(page) = inner.exam.as_mut() else {
-        return Ok(html! { h1 { "Mock exam" } p { "No exam is under way." } (start_form(tok)) });
+        let form = start_form(inner, tok, now)?;
+        return Ok(html! { h1 { "Mock exam" } p { "No exam is under way." } (form) });
     };
     if page.end.is_none() {
         if let Some(p) = page.run.next(now.utc()) {
@@ -164,7 +170,8 @@ fn render(inner: &mut Inner, tok: &str, now: Now) -> Result<Markup, WebError> {
         page.end = Some(page.run.finish(&mut inner.store, now)?);
     }
     let end = page.end.as_ref().map_or_else(|| html! {}, result);
-    Ok(html! { h1 { "Mock exam" } (end) (start_form(tok)) })
+    let form = start_form(inner, tok, now)?;
+    Ok(html! { h1 { "Mock exam" } (end) (form) })
 }
 
 /// "12:05 left", rounded up to the second.
@@ -174,17 +181,34 @@ fn left(deadline: chrono::DateTime<chrono::Utc>, now: Now) -> String {
     format!("{}:{:02} left", s / 60, s % 60)
 }
 
-fn start_form(tok: &str) -> Markup {
-    html! {
+/// The choice of the exam's deck, when the learner studies several.
+pub(super) fn deck_choice(inner: &Inner, now: Now) -> Result<Markup, WebError> {
+    let today = now.study_day(inner.user.rollover);
+    let decks = inner.store.decks(Some(inner.user.id), today)?;
+    Ok(html! {
+        @if decks.len() > 1 {
+            label.inline { "Deck "
+                select name="deck" {
+                    @for d in &decks { option value=(d.id) { (d.title) } }
+                }
+            }
+        }
+    })
+}
+
+fn start_form(inner: &Inner, tok: &str, now: Now) -> Result<Markup, WebError> {
+    let decks = deck_choice(inner, now)?;
+    Ok(html! {
         form method="post" action="/exam/start" {
             (token(tok))
             h2 { "A new exam" }
+            (decks)
             label.inline { "Questions " input type="number" name="questions" value="20" min="1" max="500" inputmode="numeric"; }
             label.inline { "Minutes " input type="number" name="minutes" min="1" max="600" placeholder="1 a question" inputmode="numeric"; }
             label.inline { "Pass mark % " input type="number" name="pass_mark" value="70" min="0" max="100" inputmode="numeric"; }
             div.buttons { button type="submit" { "Start the exam" } }
         }
-    }
+    })
 }
 
 /// What an ended exam shows: the verdict first on a page (it is not

@@ -475,6 +475,10 @@ impl App {
                 HeaderValue::from_static("nosniff"),
             ))
             .layer(SetResponseHeaderLayer::overriding(
+                axum::http::HeaderName::from_static("cross-origin-resource-policy"),
+                HeaderValue::from_static("same-origin"),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
                 header::X_FRAME_OPTIONS,
                 HeaderValue::from_static("DENY"),
             ))
@@ -515,12 +519,33 @@ struct Guard {
 /// POST without the token (checked when its form is read); then finds
 /// who the request is from.
 async fn check_request(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let host = {
+        let mut hosts = request.headers().get_all(header::HOST).iter();
+        match (hosts.next(), hosts.next()) {
+            (Some(host), None) => host.to_str().unwrap_or("").to_string(),
+            _ => {
+                return WebError::bad_request("a request names its host once (HTTP/1.1)")
+                    .into_response();
+            }
+        }
+    };
+    // A page of another site may link here (an invitation in an e-mail),
+    // but not load or post anything in the background.
+    let background = {
+        let fetch = |name: &str| {
+            request
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_ascii_lowercase()
+        };
+        fetch("sec-fetch-site") == "cross-site"
+            && !(request.method() == Method::GET && fetch("sec-fetch-mode") == "navigate")
+    };
+    if background {
+        return WebError::forbidden("another site may not use this server").into_response();
+    }
     if !guard.hosts.is_empty() && !guard.hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
         return WebError::forbidden("this server answers only at its own address").into_response();
     }
@@ -670,7 +695,9 @@ impl From<crate::Error> for WebError {
             Error::Stale => StatusCode::CONFLICT,
             Error::UnknownDeck(_) => StatusCode::NOT_FOUND,
             Error::Usage(_) | Error::Deck(_) | Error::NoDeck => StatusCode::BAD_REQUEST,
-            Error::Store(StoreError::UserName(_)) => StatusCode::BAD_REQUEST,
+            Error::Store(StoreError::UserName(_) | StoreError::Invalid(_)) => {
+                StatusCode::BAD_REQUEST
+            }
             Error::Store(StoreError::Busy(_)) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Store(StoreError::UnknownCard { .. }) => StatusCode::NOT_FOUND,
             _ => StatusCode::INTERNAL_SERVER_ERROR,

@@ -25,6 +25,7 @@ pub async fn page(app: Desk) -> Result<Markup, WebError> {
             .is_some_and(|d| d.finished.is_none());
         let quizzing = inner.quiz.as_ref().is_some_and(|q| q.quiz.next().is_some());
         let examining = inner.exam.as_ref().is_some_and(|e| e.end.is_none());
+        let exam_decks = super::exam::deck_choice(inner, now)?;
         let content = html! {
             h1 { "Today" }
             p.muted {
@@ -89,6 +90,7 @@ pub async fn page(app: Desk) -> Result<Markup, WebError> {
                     } @else {
                         p.muted { "Timed, scored by area; it does not reschedule." }
                         (token(&tok))
+                        (exam_decks)
                         label { "Questions " input type="number" name="questions" value="20" min="1" max="500" inputmode="numeric"; }
                         label { "Minutes " input type="number" name="minutes" min="1" max="600" placeholder="1 a question" inputmode="numeric"; }
                         label { "Pass mark % " input type="number" name="pass_mark" value="70" min="0" max="100" inputmode="numeric"; }

@@ -100,7 +100,7 @@ impl<'n> Fields<'n> {
         if !id.is_empty() && !is_id(&id) {
             if let Some(node) = self.get(key) {
                 let message = format!(
-                    "`{key}` {} may hold only letters, digits, `-`, `_` and `.`",
+                    "`{key}` {} may hold only letters, digits, `-`, `_` and `.`, not dots alone",
                     crate::text::quoted(&id)
                 );
                 ck.error(&node.span, message);
@@ -176,11 +176,13 @@ impl<'n> Fields<'n> {
     }
 }
 
-/// Whether `s` is a usable identifier.
+/// Whether `s` is a usable identifier: letters, digits, `-`, `_` and
+/// `.`, with at least one that is not a dot (an id of dots alone, `.` or
+/// `..`, would name the wrong page in an address).
 pub fn is_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && s.chars().any(|c| c != '.')
 }
 
 /// A non-empty text, or `None` after reporting why not. A line break

@@ -187,6 +187,14 @@ pub(super) fn install(
         )
         .optional()?;
     report.previous = previous.as_ref().map(|p| p.1);
+    if let Some(installed) = report.previous.filter(|v| *v > deck.info.version) {
+        return Err(StoreError::Invalid(format!(
+            "deck {id}: version {} is older than the installed version {installed}; \
+             give the file a version of {installed} or more to update it",
+            deck.info.version
+        ))
+        .into());
+    }
     let info = (
         deck.info.title.clone(),
         deck.info.version,
