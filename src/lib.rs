@@ -11,6 +11,7 @@
 //! `store::sqlite` speaks SQL; only `cli` and `term` read the environment
 //! or the clock, or print (`web` logs a failed request).
 
+pub mod accounts;
 pub mod cli;
 pub mod deck;
 pub mod files;

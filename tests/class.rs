@@ -707,6 +707,55 @@ async fn an_instructor_sees_only_their_own_classes() {
         c.s.get(&mut c.tess, "/admin").await.status,
         StatusCode::FORBIDDEN
     );
+    // Her exports: the whole dashboard as JSON, each table as CSV.
+    let json =
+        c.s.get(&mut c.tess, &format!("/classes/{a}/export.json"))
+            .await;
+    assert_eq!(json.status, StatusCode::OK);
+    let board: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(board["class"], "Nurses");
+    assert_eq!(board["deck"], "fx");
+    let learners: Vec<&str> = board["report"]["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["user"].as_str().unwrap())
+        .collect();
+    assert_eq!(learners, ["ana", "bo"]);
+    assert_eq!(board["members"][1]["idle"], true, "bo has not drilled");
+    let csv =
+        c.s.get(&mut c.tess, &format!("/classes/{a}/export.csv?table=heat"))
+            .await;
+    assert_eq!(
+        csv.body.lines().next(),
+        Some("learner,deck,area,name,retention,reviews,passed,exam_percent")
+    );
+    assert_eq!(
+        csv.body.lines().count(),
+        1 + 2 * 3,
+        "two learners, two areas and the total"
+    );
+    let members =
+        c.s.get(
+            &mut c.tess,
+            &format!("/classes/{a}/export.csv?table=members"),
+        )
+        .await;
+    assert!(members.body.contains("\nbo,,yes\n"), "{}", members.body);
+    for bad in ["?table=secrets", "?days=0", "?deck=other", "?idle=x"] {
+        let reply =
+            c.s.get(&mut c.tess, &format!("/classes/{a}/export.csv{bad}"))
+                .await;
+        assert!(reply.status.is_client_error(), "{bad}: {}", reply.status);
+    }
+    // The dashboard sorts by an area through its column's link.
+    let page = c.s.get(&mut c.tess, &format!("/classes/{a}?sort=b")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        attr(&page.body, "th[aria-sort]", "data-area").as_deref(),
+        Some("b")
+    );
+
     // The administrator manages accounts and may look at any class.
     assert_eq!(c.s.get(&mut c.root, "/admin").await.status, StatusCode::OK);
     assert_eq!(
@@ -877,7 +926,7 @@ async fn the_database_keeps_only_password_hashes_and_secret_digests() {
     for jar in [&c.ana, &c.bo, &c.tess] {
         let cookie = &jar.cookies["recall_login"];
         assert!(!found(cookie), "a login cookie is stored as it is");
-        assert!(found(&recall::web::secret_hash(cookie)));
+        assert!(found(&recall::accounts::secret_hash(cookie)));
     }
 }
 
@@ -956,4 +1005,94 @@ async fn publishing_a_new_version_shows_its_changes_and_keeps_history() {
         .await;
     assert_eq!(broken.status, StatusCode::BAD_REQUEST);
     assert!(broken.body.contains("fx.toml:3:"), "{}", broken.body);
+}
+
+#[test]
+fn an_administrator_manages_accounts_and_classes_from_the_terminal() {
+    let env = Env::new();
+    let out = env
+        .recall([
+            "user",
+            "add",
+            "tess",
+            "--role",
+            "instructor",
+            "--url",
+            "https://recall.example.org/",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let link = text.lines().last().unwrap().trim();
+    let secret = link
+        .strip_prefix("https://recall.example.org/join/")
+        .unwrap();
+    assert!(recall::accounts::is_secret(secret), "{text}");
+    let again = env
+        .recall(["user", "add", "tess", "--role", "learner"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&again.stderr),
+        "recall: \"tess\" already has an account\n"
+    );
+    env.recall(["user", "add", "ana", "--role", "learner"])
+        .assert()
+        .success();
+    env.recall(["class", "create", "Cohort 7", "--instructor", "tess"])
+        .assert()
+        .success();
+    let refused = env
+        .recall(["class", "create", "Mine", "--instructor", "ana"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&refused.stderr),
+        "recall: ana is a learner: recall user role ana instructor\n"
+    );
+    env.recall(["class", "add", "1", "ana"]).assert().success();
+    env.recall(["class", "assign", "1", recall::deck::SHIPPED_ID])
+        .assert()
+        .success();
+    let list = env.recall(["class", "list"]).output().unwrap();
+    let list = String::from_utf8(list.stdout).unwrap();
+    assert!(
+        list.lines()
+            .nth(1)
+            .unwrap()
+            .contains("Cohort 7  tess               1"),
+        "{list}"
+    );
+
+    let store = SqliteStore::open(&env.dir().join("recall.sqlite3")).unwrap();
+    let tess = store.account_named("tess").unwrap().unwrap();
+    assert_eq!(
+        (tess.role, tess.password),
+        (recall::store::Role::Instructor, None)
+    );
+    let invite = store
+        .invite(
+            &recall::accounts::secret_hash(secret),
+            DateTime::parse_from_rfc3339("2026-03-02T10:00:00Z")
+                .unwrap()
+                .to_utc(),
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(invite.user, Some(tess.user.id));
+    let class = &store.classes().unwrap()[0];
+    assert_eq!(store.members(class.id).unwrap()[0].user.name, "ana");
+    env.recall(["user", "role", "ana", "instructor"])
+        .assert()
+        .success();
+    assert_eq!(
+        store.account_named("ana").unwrap().unwrap().role,
+        recall::store::Role::Instructor
+    );
 }

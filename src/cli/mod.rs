@@ -38,6 +38,7 @@ macro_rules! errln {
 
 mod backup;
 mod check;
+mod class;
 mod clock;
 mod context;
 mod deck;
@@ -91,9 +92,12 @@ enum Command {
     /// Check, import, install and manage decks.
     #[command(subcommand)]
     Deck(deck::DeckCommand),
-    /// Learners and their settings.
+    /// Learners and their settings; accounts on a class server.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Classes on a class server: their instructor, learners and decks.
+    #[command(subcommand)]
+    Class(class::ClassCommand),
     /// Export or import a learner's review log.
     #[command(subcommand)]
     History(history::HistoryCommand),
@@ -146,6 +150,7 @@ where
         Command::Status(args) => status::run(&ctx, &args),
         Command::Deck(command) => deck::run(&ctx, command),
         Command::User(command) => user::run(&ctx, command),
+        Command::Class(command) => class::run(&ctx, command),
         Command::History(command) => history::run(&ctx, command),
         Command::Check(args) => check::run(&ctx, &args),
         Command::Backup(args) => backup::run(&ctx, &args),

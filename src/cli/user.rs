@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 
 use super::Context;
 use crate::store::prelude::*;
-use crate::store::{Access, Setting, UserSummary, check_user_name};
+use crate::store::{Access, Role, Setting, StoreError, UserSummary, check_user_name};
 use crate::text::{Align, table};
 use crate::{Error, Result};
 
@@ -14,13 +14,34 @@ use crate::{Error, Result};
 pub(super) enum UserCommand {
     /// Every user, with their reviews and settings.
     List,
-    /// Add a user.
-    Add { name: String },
+    /// Add a user; with --role, an account on the class server, with a
+    /// link for its owner to choose their password.
+    Add(AddArgs),
+    /// Change the role of an account on the class server.
+    Role {
+        /// The account's name.
+        name: String,
+        /// learner, instructor or admin.
+        role: Role,
+    },
     /// Remove a user and their history (nobody else's).
     Remove(RemoveArgs),
     /// Change a setting of the user: new-per-day, reviews-per-day,
     /// rollover-hour.
     Set { key: String, value: String },
+}
+
+#[derive(Debug, Args)]
+pub(super) struct AddArgs {
+    name: String,
+    /// Make an account for the class server: learner, instructor or
+    /// admin.
+    #[arg(long)]
+    role: Option<Role>,
+    /// The class server's address, to print the whole link
+    /// (https://recall.example.org).
+    #[arg(long, value_name = "URL", requires = "role")]
+    url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -43,7 +64,9 @@ pub(super) fn run(ctx: &Context, command: UserCommand) -> Result<ExitCode> {
             let store = ctx.store(Access::ReadOnly)?;
             out!("{}", list(&store.users()?, &ctx.user_name()))?;
         }
-        UserCommand::Add { name } => {
+        UserCommand::Add(AddArgs {
+            name, role: None, ..
+        }) => {
             check_user_name(&name).map_err(Error::Usage)?;
             let mut store = ctx.store(Access::ReadWrite)?;
             match store.add_user(&name, ctx.now()?.utc())? {
@@ -51,9 +74,47 @@ pub(super) fn run(ctx: &Context, command: UserCommand) -> Result<ExitCode> {
                 None => return Err(Error::Usage(format!("user {name:?} already exists"))),
             }
         }
+        UserCommand::Add(AddArgs {
+            name,
+            role: Some(role),
+            url,
+        }) => {
+            check_user_name(&name).map_err(Error::Usage)?;
+            let mut store = ctx.store(Access::ReadWrite)?;
+            let (_, secret) =
+                crate::accounts::add_account(&mut store, &name, role, None, ctx.now()?.utc())
+                    .map_err(|e| match e {
+                        StoreError::UserName(why) => Error::Usage(why),
+                        e => e.into(),
+                    })?;
+            outln!("added the {role} account {name}")?;
+            outln!(
+                "Send them this link to choose their password; it works once, for {} days:",
+                crate::accounts::INVITE_DAYS
+            )?;
+            outln!("  {}", join_link(url.as_deref(), &secret))?;
+        }
+        UserCommand::Role { name, role } => {
+            let mut store = ctx.store(Access::ReadWrite)?;
+            let account = store
+                .account_named(&name)?
+                .ok_or_else(|| Error::Usage(format!("{name:?} has no account on the class server (recall user add {name} --role {role})")))?;
+            store.set_role(account.user.id, role, ctx.now()?.utc())?;
+            outln!("{name} is now {role}")?;
+        }
         UserCommand::Remove(args) => remove(ctx, &args)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An invitation link: whole with the server's address, else its path.
+pub(super) fn join_link(url: Option<&str>, secret: &str) -> String {
+    match url {
+        Some(url) => format!("{}/join/{secret}", url.trim_end_matches('/')),
+        None => {
+            format!("https://YOUR-SERVER/join/{secret} (give --url to print the whole address)")
+        }
+    }
 }
 
 /// Every learner, `current` marked.

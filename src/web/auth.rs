@@ -7,14 +7,12 @@
 //! expires after [`LOGIN_DAYS`] and ends on logout and on a new password.
 //! A form on a logged-in page carries its login's token; a form on a
 //! logged-out page (login, invitation) carries the value of a cookie set
-//! with it (double submit). Passwords are hashed with Argon2id
-//! ([`hash_password`]) and never logged.
+//! with it (double submit). Passwords are hashed and checked by the
+//! rules in [`crate::accounts`], and never logged.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use axum::extract::{ConnectInfo, MatchedPath, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -23,10 +21,13 @@ use chrono::{DateTime, Utc};
 use cookie::{Cookie, SameSite};
 use maud::{Markup, html};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::layout::{page as frame, token};
 use super::{App, Desk, Fields, Nav, WebError, Who, blocking, see_other};
+use crate::accounts::{
+    SHORTEST_PASSWORD, check_password, decoy_hash, hash_password, is_secret, new_secret,
+    secret_hash, verify_password,
+};
 use crate::store::prelude::*;
 use crate::store::{Invite, Login, Redeemer, Role};
 
@@ -42,61 +43,6 @@ const LOGIN_COOKIE: &str = "recall_login";
 
 /// The cookie a logged-out page's form repeats.
 const FORM_COOKIE: &str = "recall_form";
-
-/// The shortest password accepted.
-const SHORTEST_PASSWORD: usize = 10;
-
-/// The longest password accepted (hashing a huge one is work for nothing).
-const LONGEST_PASSWORD: usize = 1024;
-
-/// The Argon2id hasher: 19 MiB of memory, 2 passes, 1 lane (OWASP's
-/// recommended minimum for Argon2id).
-fn hasher() -> Argon2<'static> {
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-/// A password's Argon2id hash, as a PHC string with its own salt.
-pub fn hash_password(password: &str) -> Result<String, WebError> {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
-        .map_err(|_| WebError::internal("the password could not be hashed"))?;
-    hasher()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|_| WebError::internal("the password could not be hashed"))
-}
-
-/// Whether `password` is the one `hash` was made from.
-fn verify(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        hasher()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-}
-
-/// A hash no password matches, checked against when the account does not
-/// exist, so that a wrong name takes as long as a wrong password.
-fn decoy() -> &'static str {
-    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| hash_password(&new_secret()).unwrap_or_default())
-}
-
-/// A fresh secret for a cookie or a link: 256 random bits as 64 hex
-/// digits.
-pub fn new_secret() -> String {
-    format!(
-        "{:032x}{:032x}",
-        rand::random::<u128>(),
-        rand::random::<u128>()
-    )
-}
-
-/// What the database keeps of a secret: its SHA-256, in hex.
-pub fn secret_hash(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Failed logins in the last minute, by account and by address.
 #[derive(Debug, Default)]
@@ -358,8 +304,8 @@ pub async fn log_in(
     let user = account.as_ref().map(|a| a.user.id);
     let hash = account
         .and_then(|a| a.password)
-        .unwrap_or_else(|| decoy().to_string());
-    let matched = blocking(move || Ok(verify(&hash, &password))).await?;
+        .unwrap_or_else(|| decoy_hash().to_string());
+    let matched = blocking(move || Ok(verify_password(&hash, &password))).await?;
     match user.filter(|_| matched) {
         Some(user) => logged_in(&app, user, &next).await,
         None => {
@@ -408,7 +354,7 @@ async fn invitation(
     app: &App,
     secret: &str,
 ) -> Result<(Invite, Option<crate::store::Class>, Option<String>), WebError> {
-    if secret.len() != 64 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !is_secret(secret) {
         return Err(WebError::not_found(
             "this invitation link is not one recall made",
         ));
@@ -516,22 +462,16 @@ pub async fn join_page(
 /// Checks a new password and its repetition.
 fn new_password(fields: &Fields) -> Result<String, String> {
     let password = fields.get("password").unwrap_or("");
-    let again = fields.get("again").unwrap_or("");
-    let length = password.chars().count();
-    if length < SHORTEST_PASSWORD {
-        return Err(format!(
-            "the password must have at least {SHORTEST_PASSWORD} characters"
-        ));
-    }
-    if length > LONGEST_PASSWORD {
-        return Err(format!(
-            "the password must have at most {LONGEST_PASSWORD} characters"
-        ));
-    }
-    if password != again {
+    check_password(password)?;
+    if password != fields.get("again").unwrap_or("") {
         return Err("the two passwords differ".to_string());
     }
     Ok(password.to_string())
+}
+
+/// A password's hash, or a 500 if hashing fails.
+fn hashed(password: &str) -> Result<String, WebError> {
+    hash_password(password).ok_or_else(|| WebError::internal("the password could not be hashed"))
 }
 
 /// `POST /join/SECRET`: takes up an invitation: makes the account (or
@@ -582,7 +522,7 @@ pub async fn join(
         Ok(p) => p,
         Err(e) => return Ok(problem(e)),
     };
-    let hashed = blocking(move || hash_password(&password)).await?;
+    let hashed = blocking(move || hashed(&password)).await?;
     let redeemed = app
         .admin(move |store, _| {
             match store.redeem_invite(
@@ -697,8 +637,8 @@ pub async fn change_password(
     let stored = app
         .admin(move |store, _| Ok(store.account(user)?.and_then(|a| a.password)))
         .await?
-        .unwrap_or_else(|| decoy().to_string());
-    if !blocking(move || Ok(verify(&stored, &current))).await? {
+        .unwrap_or_else(|| decoy_hash().to_string());
+    if !blocking(move || Ok(verify_password(&stored, &current))).await? {
         app.shared
             .throttle
             .lock()
@@ -706,7 +646,7 @@ pub async fn change_password(
             .failed(&keys, now);
         return Ok(refuse("the password now is not right".to_string()));
     }
-    let hashed = blocking(move || hash_password(&password)).await?;
+    let hashed = blocking(move || hashed(&password)).await?;
     app.admin(move |store, _| Ok(store.set_password(user, &hashed, now)?))
         .await?;
     logged_in(&app, user, "/account").await

@@ -21,19 +21,16 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 use serde::{Deserialize, Serialize};
 
-use super::auth::{new_secret, secret_hash};
 use super::decks::{check, refused, upload};
 use super::layout::{page as frame, token};
 use super::{App, Desk, Fields, Nav, Token, WebError, Who, see_other};
+use crate::accounts::{INVITE_DAYS, Purpose, new_secret};
 use crate::deck::{Changes, Deck};
 use crate::model::{DeckId, UserId};
 use crate::report::{self, Report, Section, Window, html as report_html};
 use crate::sched::{Now, Rollover};
 use crate::store::prelude::*;
-use crate::store::{Class, ClassId, FailedCard, Invite, Member, Role, SqliteStore, User};
-
-/// How long an invitation works.
-const INVITE_DAYS: i64 = 7;
+use crate::store::{Class, ClassId, FailedCard, Member, Role, SqliteStore, User};
 
 /// A deck checked and waiting for its publisher to confirm.
 pub struct Pending {
@@ -545,16 +542,7 @@ pub async fn invite(
         .app()
         .admin(move |store, _| {
             let class = owned(store, &who, &raw)?;
-            let secret = new_secret();
-            store.add_invite(&Invite {
-                token_hash: secret_hash(&secret),
-                role: Role::Learner,
-                class: Some(class.id),
-                user: None,
-                created_by: Some(who.user.id),
-                created: now,
-                expires: now + chrono::Duration::days(INVITE_DAYS),
-            })?;
+            let secret = crate::accounts::invite(store, Purpose::Join(class.id), Some(who.user.id), now)?;
             let link = format!("{base}/join/{secret}");
             Ok(frame(&nav, "Invitation", "/classes", html! {
                 h1 { "An invitation to " (class.name) }
@@ -1033,19 +1021,8 @@ pub async fn add_account(
         .desk
         .app
         .admin(move |store, _| {
-            let account = store
-                .add_account(&name, role, None, now)?
-                .ok_or_else(|| WebError::bad_request(format!("{name:?} already has an account")))?;
-            let secret = new_secret();
-            store.add_invite(&Invite {
-                token_hash: secret_hash(&secret),
-                role,
-                class: None,
-                user: Some(account.user.id),
-                created_by: Some(desk.who.user.id),
-                created: now,
-                expires: now + chrono::Duration::days(INVITE_DAYS),
-            })?;
+            let (_, secret) =
+                crate::accounts::add_account(store, &name, role, Some(desk.who.user.id), now)?;
             accounts_page(store, &desk, Some((name, format!("{base}/join/{secret}"))))
         })
         .await

@@ -45,7 +45,6 @@ use crate::session::{Drill, ExamRun, Finished, Quiz};
 use crate::store::prelude::*;
 use crate::store::{Access, Opening, Role, SqliteStore, StoreError, User, UserId};
 
-pub use auth::{hash_password, new_secret, secret_hash};
 pub use form::Fields;
 pub use layout::Nav;
 
@@ -309,17 +308,12 @@ impl App {
         let setup = if admin.has_admin()? {
             None
         } else {
-            let secret = new_secret();
-            admin.add_invite(&crate::store::Invite {
-                token_hash: secret_hash(&secret),
-                role: Role::Admin,
-                class: None,
-                user: None,
-                created_by: None,
-                created: now.utc(),
-                expires: now.utc() + chrono::Duration::days(1),
-            })?;
-            Some(secret)
+            Some(crate::accounts::invite(
+                &mut admin,
+                crate::accounts::Purpose::Setup,
+                None,
+                now.utc(),
+            )?)
         };
         let options = ClassOptions {
             https: config.https,
