@@ -84,7 +84,9 @@ async fn settled(c: &Client, before: &str) -> String {
             .execute("return document.readyState", vec![])
             .await
             .unwrap();
-        if now != before && ready == "complete" {
+        // A page of ours, whole: not the blank document a navigation
+        // passes through.
+        if now != before && ready == "complete" && now.contains("</main>") {
             return now;
         }
         assert!(
@@ -197,6 +199,10 @@ async fn browser(reaper: &mut Reaper) -> Client {
     }
 }
 
+/// One browser test at a time: two Chromiums on two cores make each
+/// other's pages late.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Whether the browser test cannot run here (said loudly; a failure in
 /// CI).
 fn skipped() -> bool {
@@ -215,6 +221,7 @@ async fn drill_exam_and_report_in_headless_chromium() {
     if skipped() {
         return;
     }
+    let _turn = ONE_AT_A_TIME.lock().await;
     let env = Env::new();
     let mut reaper = Reaper(Vec::new());
 
@@ -527,6 +534,7 @@ async fn a_class_in_headless_chromium() {
     if skipped() {
         return;
     }
+    let _turn = ONE_AT_A_TIME.lock().await;
     let env = Env::new();
     let log = env.dir().join("server.log");
     let deck_file = env.dir().join("hostile.toml");
