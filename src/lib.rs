@@ -7,9 +7,11 @@
 //! Dependencies point one way, down this list (a module uses only those
 //! below it): `cli` -> `web`, `term` -> `report` -> `session` -> `quiz` ->
 //! `review` -> `store` -> `deck` -> `model` -> `sched`, `text`, `files`.
-//! `web` and `term` are two front ends and never use each other. Only
-//! `store::sqlite` speaks SQL; only `cli` and `term` read the environment
-//! or the clock, or print (`web` logs a failed request).
+//! `web` and `term` are two front ends and never use each other;
+//! `accounts` (the class server's account rules) sits beside `report`,
+//! over `store`. Only `store::sqlite` speaks SQL; only `cli` and `term`
+//! read the environment or the clock, or print (`web` logs requests and
+//! failed ones).
 
 pub mod accounts;
 pub mod cli;
