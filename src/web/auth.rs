@@ -683,7 +683,9 @@ pub(super) async fn log_request(State(app): State<App>, request: Request, next: 
         .map_or_else(|| "-".to_string(), |l| l.0.0.to_string());
     eprintln!(
         "at={} method={method} route={route} status={} ms={:.1} user={user} address={address}",
-        Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        app.now()
+            .utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         response.status().as_u16(),
         started.elapsed().as_secs_f64() * 1000.0
     );
