@@ -1096,3 +1096,143 @@ fn an_administrator_manages_accounts_and_classes_from_the_terminal() {
         recall::store::Role::Instructor
     );
 }
+
+/// Whether `tool` can run here; without it a test says so and passes,
+/// unless `RECALL_CI=1` (as `.ci/run` sets), where the skip fails.
+fn have(tool: &str) -> bool {
+    let found = std::process::Command::new(tool)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        let why = format!("SKIPPED: the TLS test needs {tool} (apt-get install -y {tool})");
+        assert!(std::env::var("RECALL_CI").as_deref() != Ok("1"), "{why}");
+        eprintln!("{why}");
+    }
+    found
+}
+
+#[test]
+fn the_class_server_speaks_https_with_a_certificate_given() {
+    if !have("openssl") || !have("curl") {
+        return;
+    }
+    let env = Env::new();
+    let dir = env.dir();
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+        ])
+        .args(["-keyout", "key.pem", "-out", "cert.pem"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    // A certificate that cannot be read: a clear sentence, and no
+    // database, no setup link.
+    let missing = env
+        .recall([
+            "serve",
+            "--class",
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-cert",
+            "nope.pem",
+            "--tls-key",
+            "key.pem",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr)
+            .starts_with("recall: cannot read the certificate nope.pem or its key key.pem:")
+    );
+    assert!(missing.stdout.is_empty());
+    assert!(!dir.join("recall.sqlite3").exists());
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = env
+        .process([
+            "serve",
+            "--class",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--tls-cert",
+            "cert.pem",
+            "--tls-key",
+            "key.pem",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut out = std::io::BufReader::new(server.stdout.take().unwrap());
+    let _server = Kill(server);
+    let mut printed = String::new();
+    while !printed.contains("Ctrl-C") {
+        use std::io::BufRead;
+        assert!(out.read_line(&mut printed).unwrap() > 0, "{printed}");
+    }
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    assert!(printed.starts_with(&format!(
+        "recall is serving a class at https://127.0.0.1:{port}/"
+    )));
+    let link = printed
+        .split_whitespace()
+        .find(|w| w.contains("/join/"))
+        .unwrap()
+        .to_string();
+    let curl = |args: &[&str]| {
+        let out = std::process::Command::new("curl")
+            .args(["-sk", "--max-time", "10"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for version in ["--http1.1", "--http2"] {
+        assert_eq!(
+            curl(&[version, &format!("https://127.0.0.1:{port}/health")]),
+            "ok\n"
+        );
+    }
+    let headers = curl(&["-D", "-", "-o", "/dev/null", &link]);
+    assert!(headers.starts_with("HTTP/2 200"), "{headers}");
+    let cookie = headers
+        .lines()
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("set-cookie: recall_form=")
+        })
+        .unwrap_or_else(|| panic!("{headers}"));
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    // Plain HTTP is not spoken on that port.
+    assert_eq!(curl(&[&format!("http://127.0.0.1:{port}/health")]), "");
+}

@@ -106,7 +106,6 @@ fn class(ctx: &Context, args: &ServeArgs) -> Result<ExitCode> {
         behind_proxy: args.behind_proxy,
         log: true,
     };
-    let (app, setup) = App::open_class(config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -119,9 +118,6 @@ fn class(ctx: &Context, args: &ServeArgs) -> Result<ExitCode> {
         } else {
             format!("{scheme}://{addr}")
         };
-        let router = app
-            .router(addr)
-            .into_make_service_with_connect_info::<SocketAddr>();
         let handle = axum_server::Handle::new();
         let stopper = handle.clone();
         tokio::spawn(async move {
@@ -131,7 +127,31 @@ fn class(ctx: &Context, args: &ServeArgs) -> Result<ExitCode> {
         let cannot = |e: std::io::Error| {
             Error::Usage(format!("cannot listen on {addr}: {}", crate::io_text(&e)))
         };
+        // The certificate is read before anything is printed: a server
+        // that cannot start prints no link.
+        let tls_config = match &tls {
+            Some((cert, key)) => {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                Some(
+                    axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+                        .await
+                        .map_err(|e| {
+                            Error::Usage(format!(
+                                "cannot read the certificate {} or its key {}: {}",
+                                cert.display(),
+                                key.display(),
+                                crate::io_text(&e)
+                            ))
+                        })?,
+                )
+            }
+            None => None,
+        };
         let listener = std::net::TcpListener::bind(addr).map_err(cannot)?;
+        let (app, setup) = App::open_class(config)?;
+        let router = app
+            .router(addr)
+            .into_make_service_with_connect_info::<SocketAddr>();
         listener.set_nonblocking(true).map_err(cannot)?;
         let bound = listener.local_addr().map_err(Error::Output)?;
         let url = shown.replace(&format!(":{}", addr.port()), &format!(":{}", bound.port()));
@@ -146,19 +166,8 @@ fn class(ctx: &Context, args: &ServeArgs) -> Result<ExitCode> {
             outln!("  {url}/join/{secret}")?;
         }
         outln!("Requests are logged on standard error; Ctrl-C stops the server.")?;
-        let served = match tls {
-            Some((cert, key)) => {
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
-                    .await
-                    .map_err(|e| {
-                        Error::Usage(format!(
-                            "cannot read the certificate {} or its key {}: {}",
-                            cert.display(),
-                            key.display(),
-                            crate::io_text(&e)
-                        ))
-                    })?;
+        let served = match tls_config {
+            Some(config) => {
                 axum_server::from_tcp_rustls(listener, config)
                     .map_err(cannot)?
                     .handle(handle)

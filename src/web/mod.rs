@@ -514,9 +514,12 @@ struct Guard {
 /// who the request is from.
 async fn check_request(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
     let host = {
+        // HTTP/2 names the host in the request's authority, not a header.
         let mut hosts = request.headers().get_all(header::HOST).iter();
-        match (hosts.next(), hosts.next()) {
-            (Some(host), None) => host.to_str().unwrap_or("").to_string(),
+        let authority = request.uri().authority().map(|a| a.as_str().to_string());
+        match (hosts.next(), hosts.next(), authority) {
+            (Some(host), None, _) => host.to_str().unwrap_or("").to_string(),
+            (None, None, Some(authority)) => authority,
             _ => {
                 return WebError::bad_request("a request names its host once (HTTP/1.1)")
                     .into_response();
