@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 use serde::{Deserialize, Serialize};
 
-use super::decks::{check, refused, upload};
+use super::decks::{checked, refused, upload};
 use super::layout::{page as frame, token};
 use super::{App, Desk, Fields, Nav, Token, WebError, Who, see_other};
 use crate::accounts::{INVITE_DAYS, Purpose, new_secret};
@@ -619,6 +619,7 @@ pub async fn publish(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, WebError> {
     let (name, bytes) = upload(&expected, multipart).await?;
+    let checked = checked(name.clone(), bytes).await?;
     let nav = teacher.nav();
     let who = teacher.who().clone();
     let app = teacher.app().clone();
@@ -626,7 +627,6 @@ pub async fn publish(
         .app()
         .admin(move |store, _| {
             let class = owned(store, &who, &raw)?;
-            let checked = check(&name, bytes)?;
             let back = html! { p { a href={ "/classes/" (class.id) } { "Back to the class" } } };
             let Some(deck) = checked.deck else {
                 let page = frame(&nav, "Deck refused", "/classes", html! {

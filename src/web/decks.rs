@@ -318,8 +318,24 @@ pub(super) struct Checked {
     pub warnings: Vec<String>,
 }
 
+/// The longest an uploaded deck may take to check: with the size cap, it
+/// bounds what one upload costs the server.
+const CHECK_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Checks an uploaded deck file as `recall deck lint` does, on its own
+/// thread (holding no lock), within [`CHECK_TIME`].
+pub(super) async fn checked(name: String, bytes: Vec<u8>) -> Result<Checked, WebError> {
+    let work = super::blocking(move || check(&name, bytes));
+    tokio::time::timeout(CHECK_TIME, work).await.map_err(|_| {
+        WebError::bad_request(format!(
+            "the deck file took more than {} seconds to check: split it into smaller decks",
+            CHECK_TIME.as_secs()
+        ))
+    })?
+}
+
 /// Checks an uploaded deck file as `recall deck lint` does.
-pub(super) fn check(name: &str, bytes: Vec<u8>) -> Result<Checked, WebError> {
+fn check(name: &str, bytes: Vec<u8>) -> Result<Checked, WebError> {
     let path = Path::new(name);
     let text =
         crate::files::text_of(path, bytes).map_err(|e| WebError::bad_request(e.to_string()))?;
@@ -358,10 +374,10 @@ pub async fn add(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, WebError> {
     let (name, bytes) = upload(&expected, multipart).await?;
+    let checked = checked(name.clone(), bytes).await?;
     let tok = app.token().to_string();
     let nav = app.nav();
     app.with(move |inner, config| {
-        let checked = check(&name, bytes)?;
         let failed = checked.deck.is_none();
         let outcome = match checked.deck {
             None => refused(&name, &checked.errors),
