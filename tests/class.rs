@@ -1236,3 +1236,108 @@ fn the_class_server_speaks_https_with_a_certificate_given() {
     // Plain HTTP is not spoken on that port.
     assert_eq!(curl(&[&format!("http://127.0.0.1:{port}/health")]), "");
 }
+
+#[tokio::test]
+async fn what_an_intruder_tried_on_the_class_server_is_refused() {
+    let mut c = cast().await;
+    // Passwords tried all at once are counted as they are tried: at most
+    // ten get an answer, the rest wait for the minute.
+    let mut tries = Vec::new();
+    for n in 0..30 {
+        let s = &c.s;
+        tries.push(async move {
+            let (_, reply) = s.log_in("bo", &format!("guess {n}")).await;
+            reply.status
+        });
+    }
+    let statuses = futures_join(tries).await;
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert_eq!(refused, 10, "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::UNAUTHORIZED || *s == StatusCode::TOO_MANY_REQUESTS)
+    );
+
+    // After logging in, only a path on this server: never a look-alike
+    // that a browser reads as another site.
+    c.s.set_now("2026-03-02T09:05:00Z");
+    for next in [
+        "/\t/evil.example/x",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "/x\ny",
+    ] {
+        let mut jar = Jar::default();
+        c.s.get(&mut jar, "/login").await;
+        let reply =
+            c.s.post(
+                &mut jar,
+                "/login",
+                &[
+                    ("name", "ana"),
+                    ("password", &format!("ana {PASSWORD}")),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(reply.location.as_deref(), Some("/"), "{next:?}");
+    }
+
+    // A card of another class's deck is not a learner's to read.
+    let mut cy_deck = DECK.replace("id = \"fx\"", "id = \"gx\"");
+    cy_deck = cy_deck.replace("Front one", "Secret answer");
+    c.s.get(&mut c.otto, &format!("/classes/{}", c.b)).await;
+    let published = publish(&c.s, &mut c.otto, &c.b, &cy_deck).await;
+    assert_eq!(published.status, StatusCode::OK);
+    let card = c.s.get(&mut c.ana, "/decks/gx/cards/c1").await;
+    assert_eq!(card.status, StatusCode::NOT_FOUND);
+    assert!(!card.body.contains("Secret answer"));
+    assert_eq!(
+        c.s.get(&mut c.cy, "/decks/gx/cards/c1").await.status,
+        StatusCode::OK
+    );
+
+    // A learner's name that a spreadsheet would run is written as text.
+    c.s.get(&mut c.tess, &format!("/classes/{}", c.a)).await;
+    invite(&c.s, &mut c.tess, &c.a, "=HYPERLINK(\"x\")").await;
+    let members =
+        c.s.get(
+            &mut c.tess,
+            &format!("/classes/{}/export.csv?table=members", c.a),
+        )
+        .await;
+    assert!(
+        members.body.contains("\"'=HYPERLINK(\"\"x\"\")\",,yes"),
+        "{}",
+        members.body
+    );
+}
+
+/// Runs the futures together, on this task.
+async fn futures_join<F: std::future::Future>(all: Vec<F>) -> Vec<F::Output> {
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = all.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, o) in pinned.iter_mut().zip(out.iter_mut()) {
+            if o.is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *o = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().map(Option::unwrap).collect()
+}

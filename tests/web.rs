@@ -780,3 +780,34 @@ async fn with_two_decks_the_exam_asks_which_and_a_deck_never_goes_back_a_version
     let store = s.store();
     assert_eq!(store.deck_cards(&"small".into()).unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn a_command_run_beside_the_server_loses_none_of_its_answers() {
+    // Closing any descriptor of a file drops every lock this process holds
+    // on it; a server that did so would let the command below take the
+    // database for unused and remove the -wal holding later answers.
+    let s = Server::new();
+    assert_eq!(s.get("/").await.status, StatusCode::OK);
+    s.env.recall(["user", "add", "zed"]).assert().success();
+    let cards: HashMap<String, Card> = recall::deck::shipped()
+        .unwrap()
+        .cards
+        .into_iter()
+        .map(|c| (c.content.prompt(), c))
+        .collect();
+    web_drill(&s, &cards, &["3", "3", "3"]).await;
+    let answered = s.reviews();
+    assert!(answered >= 3);
+    s.env.recall(["user", "add", "zoe"]).assert().success();
+    // A connection of another process sees every answer.
+    let out = s
+        .env
+        .recall(["--user", "tester", "history", "export"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().lines().count(),
+        answered
+    );
+}

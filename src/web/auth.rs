@@ -68,19 +68,53 @@ impl Throttle {
         n
     }
 
-    /// Whether any of `keys` has had its fill of failures in the last
-    /// minute.
-    fn blocked(&mut self, keys: &[String], now: DateTime<Utc>) -> bool {
-        keys.iter()
+    /// Takes an attempt for `keys`, counted as a failure until
+    /// [`Throttle::succeeded`] says otherwise; `false` (and nothing
+    /// counted) when any of them has had its fill in the last minute.
+    /// Counting before the password is checked, under the one lock, means
+    /// attempts made at once cannot all pass the check before any is
+    /// counted.
+    fn attempt(&mut self, keys: &[String], now: DateTime<Utc>) -> bool {
+        if keys
+            .iter()
             .any(|k| self.recent(k, now) >= ATTEMPTS_PER_MINUTE)
-    }
-
-    /// Counts a failure against each of `keys`.
-    fn failed(&mut self, keys: &[String], now: DateTime<Utc>) {
+        {
+            return false;
+        }
         for k in keys {
             self.failures.entry(k.clone()).or_default().push_back(now);
         }
+        true
     }
+
+    /// The attempt taken at `now` succeeded: it no longer counts.
+    fn succeeded(&mut self, keys: &[String], now: DateTime<Utc>) {
+        for k in keys {
+            if let Some(times) = self.failures.get_mut(k) {
+                if let Some(i) = times.iter().rposition(|t| *t == now) {
+                    times.remove(i);
+                }
+            }
+        }
+    }
+}
+
+/// Takes a password attempt for `keys` from the app's throttle.
+fn attempt(app: &App, keys: &[String], now: DateTime<Utc>) -> bool {
+    app.shared
+        .throttle
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .attempt(keys, now)
+}
+
+/// The attempt succeeded.
+fn succeeded(app: &App, keys: &[String], now: DateTime<Utc>) {
+    app.shared
+        .throttle
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .succeeded(keys, now);
 }
 
 /// The address a request came from: the peer, or behind a trusted proxy
@@ -215,8 +249,13 @@ fn logged_out_page(
 
 /// Where to go after logging in: a path on this server, never elsewhere.
 fn next_path(next: Option<&str>) -> String {
+    // A path of plain characters only: a tab, a backslash or a second
+    // slash at the start would let a browser read it as another site.
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/-_.~%?=&".contains(c);
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && n.chars().all(plain) => {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -284,15 +323,7 @@ pub async fn log_in(
         format!("address:{}", client(&app, &headers, peer.map(|c| (c.0).0))),
     ];
     let now = app.now().utc();
-    let shared = app.shared.clone();
-    let blocked = {
-        let mut throttle = shared
-            .throttle
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        throttle.blocked(&keys, now)
-    };
-    if blocked {
+    if !attempt(&app, &keys, now) {
         return Err(WebError::too_many(
             "too many failed logins for this account or from this address: wait a minute, then try again",
         ));
@@ -307,16 +338,20 @@ pub async fn log_in(
         .unwrap_or_else(|| decoy_hash().to_string());
     let matched = blocking(move || Ok(verify_password(&hash, &password))).await?;
     match user.filter(|_| matched) {
-        Some(user) => logged_in(&app, user, &next).await,
+        Some(user) => {
+            succeeded(&app, &keys, now);
+            logged_in(&app, user, &next).await
+        }
         None => {
-            shared
-                .throttle
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .failed(&keys, now);
+            // What was typed as a name is logged only when it is one: a
+            // password typed in the wrong field is not.
+            let who = if user.is_some() {
+                format!("account {:?}", crate::text::clean(&name))
+            } else {
+                "an unknown name".to_string()
+            };
             eprintln!(
-                "recall: failed login for {:?} from {}",
-                crate::text::clean(&name),
+                "recall: failed login for {who} from {}",
                 keys[1].trim_start_matches("address:")
             );
             let tok = fields.get("token").unwrap_or("").to_string();
@@ -617,21 +652,15 @@ pub async fn change_password(
         format!("address:{}", client(&app, &headers, peer.map(|c| (c.0).0))),
     ];
     let now = app.now().utc();
-    if app
-        .shared
-        .throttle
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .blocked(&keys, now)
-    {
-        return Err(WebError::too_many(
-            "too many wrong passwords for this account: wait a minute, then try again",
-        ));
-    }
     let password = match new_password(&fields) {
         Ok(p) => p,
         Err(e) => return Ok(refuse(e)),
     };
+    if !attempt(&app, &keys, now) {
+        return Err(WebError::too_many(
+            "too many wrong passwords for this account: wait a minute, then try again",
+        ));
+    }
     let user = desk.who.user.id;
     let current = fields.get("current").unwrap_or("").to_string();
     let stored = app
@@ -639,13 +668,9 @@ pub async fn change_password(
         .await?
         .unwrap_or_else(|| decoy_hash().to_string());
     if !blocking(move || Ok(verify_password(&stored, &current))).await? {
-        app.shared
-            .throttle
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .failed(&keys, now);
         return Ok(refuse("the password now is not right".to_string()));
     }
+    succeeded(&app, &keys, now);
     let hashed = blocking(move || hashed(&password)).await?;
     app.admin(move |store, _| Ok(store.set_password(user, &hashed, now)?))
         .await?;

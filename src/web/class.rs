@@ -842,6 +842,18 @@ pub async fn export_csv(
         .await
 }
 
+/// A cell a spreadsheet will not run: text starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return (a formula, to Excel and its kin) gets
+/// a leading `'`. Names and cards are written by learners and
+/// instructors.
+fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 fn csv_of(board: &Dashboard, table: &str) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let opt = |v: Option<f64>| v.map_or_else(String::new, |r| format!("{r:.4}"));
@@ -860,10 +872,10 @@ fn csv_of(board: &Dashboard, table: &str) -> Result<String, csv::Error> {
             for s in &board.report.users {
                 for f in s.areas.iter().chain(std::iter::once(&s.total)) {
                     w.write_record([
-                        s.user.as_str(),
-                        &f.deck,
+                        &cell(&s.user),
+                        &*f.deck,
                         &f.area,
-                        &f.name,
+                        &cell(&f.name),
                         &opt(f.reviews.retention),
                         &f.reviews.reviews.to_string(),
                         &f.reviews.passed.to_string(),
@@ -879,7 +891,7 @@ fn csv_of(board: &Dashboard, table: &str) -> Result<String, csv::Error> {
             for e in &board.exams {
                 w.write_record([
                     e.area.as_str(),
-                    &e.name,
+                    &cell(&e.name),
                     &e.learners.to_string(),
                     &e.correct.to_string(),
                     &e.total.to_string(),
@@ -895,8 +907,8 @@ fn csv_of(board: &Dashboard, table: &str) -> Result<String, csv::Error> {
                 w.write_record([
                     f.deck.as_str(),
                     &f.card,
-                    &f.area,
-                    &f.prompt,
+                    &cell(&f.area),
+                    &cell(&f.prompt),
                     &f.failed.to_string(),
                     &f.answers.to_string(),
                     &f.learners.to_string(),
@@ -907,7 +919,7 @@ fn csv_of(board: &Dashboard, table: &str) -> Result<String, csv::Error> {
             w.write_record(["learner", "last_review", "idle"])?;
             for m in &board.members {
                 w.write_record([
-                    m.learner.as_str(),
+                    &*cell(&m.learner),
                     m.last_review.as_deref().unwrap_or(""),
                     if m.idle { "yes" } else { "no" },
                 ])?;

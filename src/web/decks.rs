@@ -171,8 +171,18 @@ pub async fn card(
     let axum::extract::Path((deck, card)) =
         path.map_err(|_| WebError::bad_request("the address is malformed"))?;
     let nav = app.nav();
-    app.with(move |inner, _| {
+    app.with(move |inner, config| {
         let key = CardKey::new(deck.as_str(), card.as_str());
+        // Only a card of a deck this learner studies (in a class, the
+        // class's decks), as for the deck's own page.
+        let today = (config.clock)().study_day(inner.user.rollover);
+        if inner
+            .store
+            .installed_deck(&key.deck, Some(inner.user.id), today)?
+            .is_none()
+        {
+            return Err(WebError::not_found("there is no such deck"));
+        }
         let found = inner
             .store
             .deck_cards(&key.deck)?

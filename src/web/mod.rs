@@ -43,7 +43,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::sched::Now;
 use crate::session::{Drill, ExamRun, Finished, Quiz};
 use crate::store::prelude::*;
-use crate::store::{Access, Opening, Role, SqliteStore, StoreError, User, UserId};
+use crate::store::{Access, Role, SqliteStore, StoreError, User, UserId};
 
 pub use form::Fields;
 pub use layout::Nav;
@@ -234,7 +234,13 @@ impl Shared {
         if let Some(desk) = desks.get(&user.id) {
             return Ok(desk.clone());
         }
-        let mut store = SqliteStore::open_with(&self.config.db, &Opening::plain())?;
+        // A new connection beside the server's own, never a second open
+        // of the file (see `SqliteStore::another`).
+        let mut store = self
+            .admin
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .another()?;
         store.set_patience(std::time::Duration::from_secs(5))?;
         let desk = Arc::new(Mutex::new(Inner::new(store, user.clone())));
         desks.insert(user.id, desk.clone());
@@ -290,7 +296,7 @@ impl App {
         let user = store
             .user(&config.user)?
             .ok_or_else(|| crate::Error::UnknownUser(config.user.clone()))?;
-        let mut admin = SqliteStore::open_with(&config.db, &Opening::plain())?;
+        let mut admin = store.another()?;
         admin.set_patience(std::time::Duration::from_secs(5))?;
         let local = Some(user.clone());
         let desks = HashMap::from([(user.id, Arc::new(Mutex::new(Inner::new(store, user))))]);

@@ -296,7 +296,19 @@ impl Accounts for SqliteStore {
                     user
                 }
                 (Redeemer::New { name, password }, None) => {
-                    match new_account(tx, name, invite.role, Some(password), now)? {
+                    // A new account takes a new name: the history of a
+                    // learner of the terminal is not anyone's to claim.
+                    let taken: bool = tx.query_row(
+                        "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)",
+                        [name],
+                        |r| r.get(0),
+                    )?;
+                    let made = if taken {
+                        None
+                    } else {
+                        new_account(tx, name, invite.role, Some(password), now)?
+                    };
+                    match made {
                         Some(user) => user,
                         None => {
                             return Err(StoreError::UserName(format!(

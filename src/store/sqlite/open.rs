@@ -181,6 +181,19 @@ fn try_open(path: &Path, opening: &Opening<'_>) -> Result<SqliteStore, StoreErro
     Ok(store)
 }
 
+impl SqliteStore {
+    /// Another connection to this store's database, with no preflight:
+    /// for a process that already holds one (a server's learners). The
+    /// preflight reads the file through descriptors of its own, and
+    /// closing any descriptor of a file drops every POSIX lock this
+    /// process holds on it, SQLite's included: another process could then
+    /// take the database for unused and remove its `-wal`.
+    pub fn another(&self) -> Result<SqliteStore, StoreError> {
+        let conn = connect(&self.path, Access::ReadWrite)?;
+        Ok(SqliteStore::wrap(conn, &self.path, false))
+    }
+}
+
 /// A connection with the settings every use needs.
 fn connect(path: &Path, access: Access) -> Result<Connection, StoreError> {
     let err = sqlite(path);
