@@ -11,6 +11,7 @@
 
 mod accounts;
 pub mod history;
+pub mod postgres;
 pub mod sqlite;
 mod types;
 
@@ -24,6 +25,7 @@ pub use crate::model::{CardId, CardKey, DeckId, Mode, UserId};
 use crate::sched::{State, StudyDay};
 pub use accounts::*;
 pub use history::{HistoryRow, ImportReport, Review};
+pub use postgres::PgStore;
 pub use sqlite::{APPLICATION_ID, Access, Builtin, Opening, SCHEMA_VERSION, SqliteStore};
 pub use types::*;
 

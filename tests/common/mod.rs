@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::collections::HashMap;
 
 use recall::deck::{Card, Content};
