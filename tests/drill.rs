@@ -8,8 +8,7 @@ use std::collections::HashMap;
 use common::{Env, answer, is_progress, prompt};
 use recall::deck::{self, Card};
 use recall::sched::{Grade, Quality, State, StudyDay};
-use recall::store::prelude::*;
-use recall::store::{CardKey, SqliteStore};
+use recall::store::{Access, CardKey, Db};
 
 const DECK: &str = "case-management-skills";
 
@@ -55,17 +54,24 @@ struct Learner {
 
 impl Learner {
     fn new() -> Learner {
+        Learner::on(Env::new())
+    }
+
+    fn on(env: Env) -> Learner {
         let deck = deck::shipped().unwrap();
         Learner {
-            env: Env::new(),
+            env,
             order: interleaved(&deck),
             cards: deck.cards.into_iter().map(|c| (c.id.clone(), c)).collect(),
             expected: HashMap::new(),
         }
     }
 
-    fn store(&self) -> SqliteStore {
-        SqliteStore::open(&self.env.dir().join("recall.sqlite3")).unwrap()
+    fn store(&self) -> Db {
+        let now = chrono::DateTime::UNIX_EPOCH;
+        recall::store::open_for_use(&self.env.db(), Access::ReadWrite, None, now)
+            .unwrap()
+            .0
     }
 
     /// The cards SM-2 says are due on `day`, most overdue first.
@@ -138,7 +144,20 @@ fn shown(stdout: &str) -> Vec<String> {
 
 #[test]
 fn a_first_day_then_the_days_sm2_brings_cards_back() {
-    let mut l = Learner::new();
+    first_day_then_the_days_sm2_brings_cards_back(Learner::new());
+}
+
+#[test]
+fn the_same_days_on_postgresql() {
+    let Some(cluster) = common::pg::cluster() else {
+        return;
+    };
+    first_day_then_the_days_sm2_brings_cards_back(Learner::on(
+        Env::new().with_db(&cluster.database()),
+    ));
+}
+
+fn first_day_then_the_days_sm2_brings_cards_back(mut l: Learner) {
     // Day 1: the first ten cards of the deck, new, in deck order.
     let first: Vec<String> = l.order[..10].to_vec();
     let keys = ["3", "1", "2", "4", ""];

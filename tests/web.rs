@@ -15,8 +15,8 @@ use chrono::{DateTime, FixedOffset};
 use common::{Env, is_progress};
 use recall::deck::{Card, Content};
 use recall::sched::Now;
-use recall::store::SqliteStore;
 use recall::store::prelude::*;
+use recall::store::{Access, SqliteStore};
 use recall::web::{App, Config};
 use scraper::{Html, Selector};
 use tower::ServiceExt;
@@ -35,6 +35,11 @@ struct Server {
     now: Arc<Mutex<Now>>,
 }
 
+/// Runs `f` on a thread of its own, outside the test's runtime.
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| scope.spawn(f).join().unwrap())
+}
+
 /// What came back.
 struct Reply {
     status: StatusCode,
@@ -44,16 +49,21 @@ struct Reply {
 
 impl Server {
     fn new() -> Server {
-        let env = Env::new();
+        Server::on(Env::new())
+    }
+
+    /// A server on `env`'s database (an SQLite file, or PostgreSQL).
+    fn on(env: Env) -> Server {
         let now = Arc::new(Mutex::new(at("2026-03-02T09:00:00Z")));
         let clock = now.clone();
-        let app = App::open(Config {
-            db: env.dir().join("recall.sqlite3"),
+        let config = Config {
+            db: env.db(),
             user: "tester".to_string(),
             clock: Arc::new(move || *clock.lock().unwrap()),
             token: TOKEN.to_string(),
-        })
-        .unwrap();
+        };
+        // Off the test's runtime: PostgreSQL's client blocks on its own.
+        let app = off_runtime(move || App::open(config).unwrap());
         let router = app.router(HOST.parse().unwrap());
         Server { env, router, now }
     }
@@ -62,14 +72,28 @@ impl Server {
         *self.now.lock().unwrap() = at(s);
     }
 
+    /// An SQLite server's database.
     fn store(&self) -> SqliteStore {
         SqliteStore::open(&self.env.dir().join("recall.sqlite3")).unwrap()
     }
 
+    /// Reads the database with `f`, on a thread of its own (PostgreSQL's
+    /// client blocks on a runtime of its own).
+    fn read<T: Send>(&self, f: impl FnOnce(&dyn Store) -> T + Send) -> T {
+        let db = self.env.db();
+        off_runtime(move || {
+            let now = chrono::DateTime::UNIX_EPOCH;
+            let (store, _) =
+                recall::store::open_for_use(&db, Access::ReadWrite, None, now).unwrap();
+            f(&*store)
+        })
+    }
+
     fn reviews(&self) -> usize {
-        let store = self.store();
-        let user = store.user("tester").unwrap().unwrap();
-        store.history(user.id).unwrap().len()
+        self.read(|store| {
+            let user = store.user("tester").unwrap().unwrap();
+            store.history(user.id).unwrap().len()
+        })
     }
 
     async fn send(&self, request: Request<Body>) -> Reply {
@@ -252,9 +276,21 @@ fn shipped_cards() -> HashMap<String, Card> {
 
 #[tokio::test]
 async fn a_first_day_drill_in_the_browser_matches_the_terminal() {
+    first_day_drill_matches_the_terminal(Server::new()).await;
+}
+
+#[tokio::test]
+async fn the_same_first_day_on_postgresql() {
+    let Some(cluster) = common::pg::cluster() else {
+        return;
+    };
+    let env = Env::new().with_db(&cluster.database());
+    first_day_drill_matches_the_terminal(Server::on(env)).await;
+}
+
+async fn first_day_drill_matches_the_terminal(web: Server) {
     let cards = shipped_cards();
     let keys = ["3", "1", "2", "4", "", "3", "1", "2", "4", ""];
-    let web = Server::new();
     let shown = web_drill(&web, &cards, &keys).await;
     let summary = web.get("/drill").await.body;
     assert!(
@@ -285,12 +321,12 @@ async fn a_first_day_drill_in_the_browser_matches_the_terminal() {
     assert_eq!(first_lines, in_terminal);
     assert_eq!(shown.len(), 14, "ten cards and four repeats");
 
-    let states = |store: SqliteStore| {
+    let states = |store: &dyn Store| {
         let user = store.user("tester").unwrap().unwrap();
         store.card_states(user.id).unwrap()
     };
     let term_store = SqliteStore::open(&term.dir().join("recall.sqlite3")).unwrap();
-    assert_eq!(states(web.store()), states(term_store));
+    assert_eq!(web.read(states), states(&term_store));
     assert_eq!(web.reviews(), 14);
 }
 

@@ -8,7 +8,6 @@ use clap::Args;
 use super::Context;
 use crate::Result;
 use crate::store::Access;
-use crate::store::prelude::*;
 
 #[derive(Debug, Args)]
 pub(super) struct BackupArgs {

@@ -8,7 +8,6 @@ use clap::Args;
 use super::Context;
 use crate::review::{self, CheckReport, Mismatch};
 use crate::sched::State;
-use crate::store::prelude::*;
 use crate::store::{Access, StoreError, sqlite};
 use crate::text::plural;
 use crate::{Error, Result};
@@ -33,15 +32,15 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<ExitCode> {
         }
         Err(e) => return Err(e),
     };
-    let report = review::check(&store)?;
-    out!("{}", findings(&store.path().display().to_string(), &report))?;
+    let report = review::check(&*store)?;
+    out!("{}", findings(&store.place(), &report))?;
     let no_deck = report.decks == 0;
     if report.mismatches.is_empty() && report.integrity.is_empty() && !no_deck {
         outln!("ok: every card state matches the review log")?;
         return Ok(ExitCode::SUCCESS);
     }
     if args.repair && report.integrity.is_empty() {
-        let fixed = review::repair(&mut store)?;
+        let fixed = review::repair(&mut *store)?;
         outln!("repaired: rewrote card state from the review log ({fixed} cards changed)")?;
         if no_deck {
             let installed = store.install_deck(&crate::deck::shipped()?, ctx.now()?.utc())?;

@@ -10,8 +10,7 @@ use super::Context;
 use super::user::join_link;
 use crate::accounts::{INVITE_DAYS, Purpose};
 use crate::model::DeckId;
-use crate::store::prelude::*;
-use crate::store::{Access, Class, ClassId, Role, SqliteStore};
+use crate::store::{Access, Class, ClassId, Role, Store};
 use crate::text::{Align, table};
 use crate::{Error, Result};
 
@@ -58,13 +57,13 @@ pub(super) enum ClassCommand {
     },
 }
 
-fn class(store: &SqliteStore, id: i64) -> Result<Class> {
+fn class(store: &dyn Store, id: i64) -> Result<Class> {
     store
         .class(ClassId(id))?
         .ok_or_else(|| Error::Usage(format!("no class {id} (recall class list shows them)")))
 }
 
-fn account(store: &SqliteStore, name: &str) -> Result<crate::store::Account> {
+fn account(store: &dyn Store, name: &str) -> Result<crate::store::Account> {
     store.account_named(name)?.ok_or_else(|| {
         Error::Usage(format!(
             "{name:?} has no account on the class server (recall user add {name} --role learner)"
@@ -120,7 +119,7 @@ pub(super) fn run(ctx: &Context, command: ClassCommand) -> Result<ExitCode> {
                 ));
             }
             let mut store = ctx.store(Access::ReadWrite)?;
-            let teacher = account(&store, &instructor)?;
+            let teacher = account(&*store, &instructor)?;
             if !teacher.role.teaches() {
                 return Err(Error::Usage(format!(
                     "{instructor} is a learner: recall user role {instructor} instructor"
@@ -137,8 +136,8 @@ pub(super) fn run(ctx: &Context, command: ClassCommand) -> Result<ExitCode> {
         }
         ClassCommand::Add { class: id, learner } => {
             let mut store = ctx.store(Access::ReadWrite)?;
-            let c = class(&store, id)?;
-            let who = account(&store, &learner)?;
+            let c = class(&*store, id)?;
+            let who = account(&*store, &learner)?;
             if who.role != Role::Learner {
                 return Err(Error::Usage(format!(
                     "{learner} is an {}, not a learner",
@@ -153,8 +152,8 @@ pub(super) fn run(ctx: &Context, command: ClassCommand) -> Result<ExitCode> {
         }
         ClassCommand::Remove { class: id, learner } => {
             let mut store = ctx.store(Access::ReadWrite)?;
-            let c = class(&store, id)?;
-            let who = account(&store, &learner)?;
+            let c = class(&*store, id)?;
+            let who = account(&*store, &learner)?;
             if !store.remove_member(c.id, who.user.id)? {
                 return Err(Error::Usage(format!("{learner} is not in {}", c.name)));
             }
@@ -162,7 +161,7 @@ pub(super) fn run(ctx: &Context, command: ClassCommand) -> Result<ExitCode> {
         }
         ClassCommand::Assign { class: id, deck } => {
             let mut store = ctx.store(Access::ReadWrite)?;
-            let c = class(&store, id)?;
+            let c = class(&*store, id)?;
             let deck = DeckId::from(deck.as_str());
             if store.deck_version(&deck)?.is_none() {
                 return Err(Error::UnknownDeck(deck.to_string()));
@@ -172,8 +171,8 @@ pub(super) fn run(ctx: &Context, command: ClassCommand) -> Result<ExitCode> {
         }
         ClassCommand::Invite { class: id, url } => {
             let mut store = ctx.store(Access::ReadWrite)?;
-            let c = class(&store, id)?;
-            let secret = crate::accounts::invite(&mut store, Purpose::Join(c.id), None, now)?;
+            let c = class(&*store, id)?;
+            let secret = crate::accounts::invite(&mut *store, Purpose::Join(c.id), None, now)?;
             outln!(
                 "A link that adds one new learner to {}; it works once, for {INVITE_DAYS} days:",
                 c.name

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::clock::{self, Clock};
 use crate::sched::Now;
-use crate::store::{Access, SqliteStore, User, Users};
+use crate::store::{Access, Db, User};
 use crate::{Error, Result};
 
 pub(super) struct Context {
@@ -99,23 +99,29 @@ impl Context {
     /// shipped one, in the transaction that creates it; an installed
     /// shipped deck older than this build's is brought up to date, keeping
     /// its history.
-    pub fn store(&self, access: Access) -> Result<SqliteStore> {
-        self.open(access, None)
+    pub fn store(&self, access: Access) -> Result<Db> {
+        Ok(self.open(access, None)?.0)
     }
 
     /// Opens the database for the learner this command is for, adding them
     /// (with the database, on a first use) as a drill does.
-    pub fn learner(&self, access: Access) -> Result<(SqliteStore, User)> {
-        let name = self.user_name();
-        crate::store::check_user_name(&name).map_err(Error::Usage)?;
-        let store = self.open(access, Some(&name))?;
-        let user = store.user(&name)?.ok_or(Error::UnknownUser(name))?;
+    pub fn learner(&self, access: Access) -> Result<(Db, User)> {
+        let (store, user, _) = self.learner_opened(access)?;
         Ok((store, user))
     }
 
-    fn open(&self, access: Access, user: Option<&str>) -> Result<SqliteStore> {
+    /// The same, and whether this open added the learner.
+    pub fn learner_opened(&self, access: Access) -> Result<(Db, User, bool)> {
+        let name = self.user_name();
+        crate::store::check_user_name(&name).map_err(Error::Usage)?;
+        let (store, added) = self.open(access, Some(&name))?;
+        let user = store.user(&name)?.ok_or(Error::UnknownUser(name))?;
+        Ok((store, user, added))
+    }
+
+    fn open(&self, access: Access, user: Option<&str>) -> Result<(Db, bool)> {
         let path = self.db_path()?;
         let now = self.now()?.utc();
-        Ok(SqliteStore::open_for_use(&path, access, user, now)?)
+        Ok(crate::store::open_for_use(&path, access, user, now)?)
     }
 }

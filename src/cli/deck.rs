@@ -10,7 +10,6 @@ use clap::{Args, Subcommand};
 use super::Context;
 use crate::deck::{self, Severity};
 use crate::model::DeckId;
-use crate::store::prelude::*;
 use crate::store::{Access, InstalledDeck};
 use crate::text::{Align, plural, table};
 use crate::{Error, Result};

@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use super::Context;
 use crate::model::DeckId;
 use crate::session::{Drill, DrillOptions};
-use crate::store::{Access, ReviewLog};
+use crate::store::Access;
 use crate::term::{self, Clock as _, Prompt, Terminal};
 use crate::{Error, Result};
 
@@ -58,11 +58,11 @@ impl From<Grades> for term::Scale {
 
 pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
     let clock = ctx.clock()?;
-    let (mut store, user) = ctx.learner(Access::ReadWrite)?;
+    let (mut store, user, added) = ctx.learner_opened(Access::ReadWrite)?;
     store.set_patience(term::PATIENCE)?;
     let mut terminal = Terminal::open().map_err(Error::Output)?;
-    if store.added_user() {
-        let db = store.path().display().to_string();
+    if added {
+        let db = store.place();
         terminal
             .say(&format!(
                 "New learner {}: every answer is kept in {db}",
@@ -78,10 +78,10 @@ pub(super) fn run(ctx: &Context, args: &DrillArgs) -> Result<ExitCode> {
         new: args.new,
         seed: args.seed,
     };
-    let mut drill = Drill::start(&store, user, options, clock.now())?;
+    let mut drill = Drill::start(&*store, user, options, clock.now())?;
     let finished = term::drill(
         &mut terminal,
-        &mut store,
+        &mut *store,
         &clock,
         &mut drill,
         args.grades.into(),

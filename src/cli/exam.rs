@@ -11,7 +11,7 @@ use crate::model::DeckId;
 use crate::quiz::exam::percent;
 use crate::quiz::{AreaTrend, passed, trend};
 use crate::session::{ExamOptions, ExamRun};
-use crate::store::{Access, Exams, ReviewLog, User};
+use crate::store::{Access, Exams, User};
 use crate::term::{self, Clock as _, Prompt, Terminal};
 use crate::text::{Align, table};
 use crate::{Error, Result};
@@ -42,7 +42,7 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
     let clock = ctx.clock()?;
     if args.history {
         let (store, user) = ctx.learner(Access::ReadOnly)?;
-        return history(&store, &user);
+        return history(&*store, &user);
     }
     let (mut store, user) = ctx.learner(Access::ReadWrite)?;
     store.set_patience(term::PATIENCE)?;
@@ -53,17 +53,17 @@ pub(super) fn run(ctx: &Context, args: &ExamArgs) -> Result<ExitCode> {
         pass_mark: args.pass_mark,
         seed: args.seed,
     };
-    let mut run = ExamRun::start(&store, user, &options, clock.now())?;
+    let mut run = ExamRun::start(&*store, user, &options, clock.now())?;
     let mut terminal = Terminal::open().map_err(Error::Output)?;
     let ticking = || clock.reader();
-    let end = term::exam(&mut terminal, &mut store, &clock, &mut run, ticking)?;
+    let end = term::exam(&mut terminal, &mut *store, &clock, &mut run, ticking)?;
     terminal
         .say(&term::exam_text(&end, run.asked_fewer()))
         .map_err(Error::Output)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn history(store: &impl Exams, user: &User) -> Result<ExitCode> {
+fn history(store: &(impl Exams + ?Sized), user: &User) -> Result<ExitCode> {
     let attempts = store.exams(user.id)?;
     if attempts.is_empty() {
         outln!("No exam yet: `recall exam` starts one.")?;

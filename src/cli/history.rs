@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use clap::{Subcommand, ValueEnum};
 
 use super::Context;
-use crate::store::prelude::*;
 use crate::store::{Access, history};
 use crate::text::plural;
 use crate::{Error, Result};
@@ -97,11 +96,11 @@ const PROBLEMS_SHOWN: usize = 20;
 fn import(ctx: &Context, file: &Path) -> Result<ExitCode> {
     let text = crate::files::read_text(file)?;
     let (mut store, user) = ctx.learner(Access::ReadWrite)?;
-    let reviews = match history::prepare(&store, file, &text)? {
+    let reviews = match history::prepare(&*store, file, &text)? {
         Ok(reviews) => reviews,
         Err(problems) => return refuse(&problems),
     };
-    let report = crate::review::import_history(&mut store, user.id, &reviews)?;
+    let report = crate::review::import_history(&mut *store, user.id, &reviews)?;
     outln!(
         "imported {} for {} ({} already present); {} changed",
         plural(report.added as u64, "review"),

@@ -10,7 +10,7 @@ use super::Context;
 use crate::model::DeckId;
 use crate::quiz::Form;
 use crate::session::{Quiz, QuizOptions};
-use crate::store::{Access, ReviewLog};
+use crate::store::Access;
 use crate::term::{self, Clock as _, Prompt, Terminal};
 use crate::{Error, Result};
 
@@ -51,9 +51,9 @@ pub(super) fn run(ctx: &Context, args: &QuizArgs) -> Result<ExitCode> {
         forms: args.kinds.clone(),
         seed: args.seed,
     };
-    let mut quiz = Quiz::start(&store, user, &options, clock.now())?;
+    let mut quiz = Quiz::start(&*store, user, &options, clock.now())?;
     let mut terminal = Terminal::open().map_err(Error::Output)?;
-    term::quiz(&mut terminal, &mut store, &clock, &mut quiz)?;
+    term::quiz(&mut terminal, &mut *store, &clock, &mut quiz)?;
     terminal
         .say(&term::quiz_text(&quiz))
         .map_err(Error::Output)?;

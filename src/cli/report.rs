@@ -10,7 +10,6 @@ use super::Context;
 use crate::model::DeckId;
 use crate::report::{self, Window, html, render};
 use crate::sched::{Rollover, StudyDay};
-use crate::store::prelude::*;
 use crate::store::{Access, User};
 use crate::{Error, Result};
 
@@ -73,7 +72,7 @@ pub(super) fn run(ctx: &Context, args: &ReportArgs, user_given: bool) -> Result<
     let today = ctx.now()?.study_day(rollover);
     let window = Window::of(args.since, args.days, today).map_err(Error::Usage)?;
     let deck = args.deck.as_deref().map(DeckId::from);
-    let report = report::load(&store, &users, deck.as_ref(), window, args.all_users)?;
+    let report = report::load(&*store, &users, deck.as_ref(), window, args.all_users)?;
     write(ctx, args, &report)?;
     Ok(ExitCode::SUCCESS)
 }

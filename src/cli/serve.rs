@@ -110,6 +110,30 @@ fn class(ctx: &Context, args: &ServeArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+    // The certificate is read before anything is printed: a server that
+    // cannot start prints no link.
+    let tls_config = runtime.block_on(async {
+        match &tls {
+            Some((cert, key)) => {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+                    .await
+                    .map(Some)
+                    .map_err(|e| {
+                        Error::Usage(format!(
+                            "cannot read the certificate {} or its key {}: {}",
+                            cert.display(),
+                            key.display(),
+                            crate::io_text(&e)
+                        ))
+                    })
+            }
+            None => Ok(None),
+        }
+    })?;
+    // Opened outside the runtime: the PostgreSQL client blocks on one of
+    // its own.
+    let (app, setup) = App::open_class(config)?;
     runtime.block_on(async {
         let addr = args.listen;
         let scheme = if tls.is_some() { "https" } else { "http" };
@@ -127,28 +151,7 @@ fn class(ctx: &Context, args: &ServeArgs) -> Result<ExitCode> {
         let cannot = |e: std::io::Error| {
             Error::Usage(format!("cannot listen on {addr}: {}", crate::io_text(&e)))
         };
-        // The certificate is read before anything is printed: a server
-        // that cannot start prints no link.
-        let tls_config = match &tls {
-            Some((cert, key)) => {
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                Some(
-                    axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
-                        .await
-                        .map_err(|e| {
-                            Error::Usage(format!(
-                                "cannot read the certificate {} or its key {}: {}",
-                                cert.display(),
-                                key.display(),
-                                crate::io_text(&e)
-                            ))
-                        })?,
-                )
-            }
-            None => None,
-        };
         let listener = std::net::TcpListener::bind(addr).map_err(cannot)?;
-        let (app, setup) = App::open_class(config)?;
         let router = app
             .router(addr)
             .into_make_service_with_connect_info::<SocketAddr>();

@@ -24,7 +24,7 @@ pub(super) struct StatusArgs {
 pub(super) fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitCode> {
     let (store, user) = ctx.learner(Access::ReadOnly)?;
     let deck = args.deck.as_deref().map(DeckId::from);
-    let status = report::status(&store, &user, deck.as_ref(), ctx.now()?)?;
+    let status = report::status(&*store, &user, deck.as_ref(), ctx.now()?)?;
     if args.json {
         let json = serde_json::to_string_pretty(&status)
             .map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))?;

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use super::Context;
-use crate::store::prelude::*;
 use crate::store::{Access, Role, Setting, StoreError, UserSummary, check_user_name};
 use crate::text::{Align, table};
 use crate::{Error, Result};
@@ -82,7 +81,7 @@ pub(super) fn run(ctx: &Context, command: UserCommand) -> Result<ExitCode> {
             check_user_name(&name).map_err(Error::Usage)?;
             let mut store = ctx.store(Access::ReadWrite)?;
             let (_, secret) =
-                crate::accounts::add_account(&mut store, &name, role, None, ctx.now()?.utc())
+                crate::accounts::add_account(&mut *store, &name, role, None, ctx.now()?.utc())
                     .map_err(|e| match e {
                         StoreError::UserName(why) => Error::Usage(why),
                         e => e.into(),

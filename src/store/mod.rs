@@ -368,6 +368,37 @@ pub trait Maintenance {
 
     /// Copies the database, as one consistent snapshot, to a new file.
     fn backup(&self, to: &std::path::Path) -> Result<(), StoreError>;
+
+    /// Another connection to the same database, for a process that holds
+    /// this one (a server's learners): never a second open of an SQLite
+    /// file through the preflight (see [`SqliteStore::another`]).
+    fn another(&self) -> Result<Db, StoreError>;
+}
+
+/// A database of either backend, as a front end holds it.
+pub type Db = Box<dyn Store + Send>;
+
+/// Opens the database `place` names, as the program uses it (see
+/// [`SqliteStore::open_for_use`]): a `postgres://` or `postgresql://` URL
+/// is a PostgreSQL database, anything else an SQLite file. The store, and
+/// whether it added `learner`.
+pub fn open_for_use(
+    place: &std::path::Path,
+    access: Access,
+    learner: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(Db, bool), StoreError> {
+    match place.to_str().filter(|p| postgres::is_url(p)) {
+        Some(url) => {
+            let (store, added) = PgStore::open_for_use(url, learner, now)?;
+            Ok((Box::new(store), added))
+        }
+        None => {
+            let store = SqliteStore::open_for_use(place, access, learner, now)?;
+            let added = store.added_user();
+            Ok((Box::new(store), added))
+        }
+    }
 }
 
 /// Everything a front end needs from one database, whatever its backend.

@@ -28,7 +28,6 @@ use crate::accounts::{
     SHORTEST_PASSWORD, check_password, decoy_hash, hash_password, is_secret, new_secret,
     secret_hash, verify_password,
 };
-use crate::store::prelude::*;
 use crate::store::{Invite, Login, Redeemer, Role};
 
 /// How long a login lasts.

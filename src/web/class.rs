@@ -29,8 +29,7 @@ use crate::deck::{Changes, Deck};
 use crate::model::{DeckId, UserId};
 use crate::report::{self, Report, Section, Window, html as report_html};
 use crate::sched::{Now, Rollover};
-use crate::store::prelude::*;
-use crate::store::{Class, ClassId, FailedCard, Member, Role, SqliteStore, User};
+use crate::store::{Class, ClassId, FailedCard, Member, Role, Store, User};
 
 /// A deck checked and waiting for its publisher to confirm.
 pub struct Pending {
@@ -73,7 +72,7 @@ impl Teacher {
 
 /// The class `raw` names, if `who` teaches it (or administers the
 /// server): otherwise, as for a class that does not exist, 404.
-fn owned(store: &SqliteStore, who: &Who, raw: &str) -> Result<Class, WebError> {
+fn owned(store: &dyn Store, who: &Who, raw: &str) -> Result<Class, WebError> {
     let missing = || WebError::not_found("you teach no class with that number");
     let id = raw
         .parse::<i64>()
@@ -259,7 +258,7 @@ pub struct Seen {
 }
 
 fn board_of(
-    store: &SqliteStore,
+    store: &dyn Store,
     class: &Class,
     query: &Board,
     now: Now,
@@ -584,7 +583,7 @@ pub async fn assign(
 
 /// Whether `who` may publish over the deck `id`: a new id, or one they
 /// published (an administrator, any).
-fn may_publish(store: &SqliteStore, who: &Who, id: &DeckId) -> Result<(), WebError> {
+fn may_publish(store: &dyn Store, who: &Who, id: &DeckId) -> Result<(), WebError> {
     if who.role == Some(Role::Admin) || store.deck_version(id)?.is_none() {
         return Ok(());
     }
@@ -965,7 +964,7 @@ impl FromRequestParts<App> for Admin {
 }
 
 fn accounts_page(
-    store: &SqliteStore,
+    store: &dyn Store,
     desk: &Desk,
     made: Option<(String, String)>,
 ) -> Result<Markup, WebError> {

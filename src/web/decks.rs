@@ -18,7 +18,6 @@ use super::layout::{page as frame, token};
 use super::{Desk, Token, WebError};
 use crate::deck::{Card, Content, Severity};
 use crate::model::{CardKey, DeckId};
-use crate::store::prelude::*;
 
 /// `GET /decks`.
 pub async fn list(app: Desk) -> Result<Markup, WebError> {

@@ -12,7 +12,6 @@ use super::study::{answering, given, question_form};
 use super::{Desk, ExamPage, Fields, Inner, WebError, response_ms, see_other};
 use crate::sched::Now;
 use crate::session::{ExamEnd, ExamOptions, ExamRun};
-use crate::store::prelude::*;
 
 /// `GET /exam`.
 pub async fn page(app: Desk) -> Result<Markup, WebError> {
@@ -56,7 +55,7 @@ pub async fn start(app: Desk, fields: Fields) -> Result<Response, WebError> {
             pass_mark: u32::try_from(pass_mark).unwrap_or(70),
             seed: None,
         };
-        let run = ExamRun::start(&inner.store, user, &options, now)?;
+        let run = ExamRun::start(&*inner.store, user, &options, now)?;
         inner.runs += 1;
         inner.exam = Some(ExamPage {
             number: inner.runs,
@@ -98,7 +97,7 @@ pub async fn answer(app: Desk, fields: Fields) -> Result<Response, WebError> {
             Err(e) => return Err(e.above(render(inner, &tok, now)?)),
         };
         let ms = response_ms(page.shown, id, now);
-        match page.run.answer(&mut inner.store, id, answer, now, ms) {
+        match page.run.answer(&mut *inner.store, id, answer, now, ms) {
             Ok(Some(_)) => Ok(see_other("/exam")),
             Ok(None) => {
                 let late = WebError::new(
@@ -120,7 +119,7 @@ pub async fn stop(app: Desk, _fields: Fields) -> Result<Response, WebError> {
         let now = (config.clock)();
         if let Some(page) = inner.exam.as_mut().filter(|p| p.end.is_none()) {
             page.run.stop();
-            page.end = Some(page.run.finish(&mut inner.store, now)?);
+            page.end = Some(page.run.finish(&mut *inner.store, now)?);
         }
         Ok(see_other("/exam"))
     })
@@ -167,7 +166,7 @@ fn render(inner: &mut Inner, tok: &str, now: Now) -> Result<Markup, WebError> {
             };
             return Ok(content);
         }
-        page.end = Some(page.run.finish(&mut inner.store, now)?);
+        page.end = Some(page.run.finish(&mut *inner.store, now)?);
     }
     let end = page.end.as_ref().map_or_else(|| html! {}, result);
     let form = start_form(inner, tok, now)?;

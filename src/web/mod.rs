@@ -42,8 +42,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::sched::Now;
 use crate::session::{Drill, ExamRun, Finished, Quiz};
-use crate::store::prelude::*;
-use crate::store::{Access, Role, SqliteStore, StoreError, User, UserId};
+use crate::store::{Access, Db, Role, Store, StoreError, User, UserId};
 
 pub use form::Fields;
 pub use layout::Nav;
@@ -54,7 +53,7 @@ pub type Clock = Arc<dyn Fn() -> Now + Send + Sync>;
 
 /// What the server is started with.
 pub struct Config {
-    /// The database file.
+    /// The database: an SQLite file, or a `postgres://` URL.
     pub db: PathBuf,
     /// The learner whose drills these are (added on first use).
     pub user: String,
@@ -66,7 +65,7 @@ pub struct Config {
 
 /// What a class server is started with.
 pub struct ClassConfig {
-    /// The database file.
+    /// The database: an SQLite file, or a `postgres://` URL.
     pub db: PathBuf,
     /// The time.
     pub clock: Clock,
@@ -114,7 +113,7 @@ struct Shared {
     class: Option<ClassOptions>,
     /// The connection for what is not one learner's: logins, accounts,
     /// classes, dashboards.
-    admin: Mutex<SqliteStore>,
+    admin: Mutex<Db>,
     /// Each learner's desk, made at their first request: one lock per
     /// learner, so learners never wait for each other's pages.
     desks: Mutex<HashMap<UserId, Arc<Mutex<Inner>>>>,
@@ -127,7 +126,7 @@ struct Shared {
 /// One learner's desk: their connection to the database and the sessions
 /// they have in progress.
 pub(crate) struct Inner {
-    store: SqliteStore,
+    store: Db,
     user: User,
     drill: Option<DrillPage>,
     quiz: Option<QuizPage>,
@@ -138,7 +137,7 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
-    fn new(store: SqliteStore, user: User) -> Inner {
+    fn new(store: Db, user: User) -> Inner {
         Inner {
             store,
             user,
@@ -286,7 +285,7 @@ impl App {
     /// learner, on a first use) and gets ready to serve.
     pub fn open(config: Config) -> crate::Result<App> {
         let now = (config.clock)();
-        let mut store = SqliteStore::open_for_use(
+        let (mut store, _) = crate::store::open_for_use(
             &config.db,
             Access::ReadWrite,
             Some(&config.user),
@@ -309,13 +308,14 @@ impl App {
     /// `/join/SECRET`, valid for a day.
     pub fn open_class(config: ClassConfig) -> crate::Result<(App, Option<String>)> {
         let now = (config.clock)();
-        let mut admin = SqliteStore::open_for_use(&config.db, Access::ReadWrite, None, now.utc())?;
+        let (mut admin, _) =
+            crate::store::open_for_use(&config.db, Access::ReadWrite, None, now.utc())?;
         admin.set_patience(std::time::Duration::from_secs(5))?;
         let setup = if admin.has_admin()? {
             None
         } else {
             Some(crate::accounts::invite(
-                &mut admin,
+                &mut *admin,
                 crate::accounts::Purpose::Setup,
                 None,
                 now.utc(),
@@ -342,7 +342,7 @@ impl App {
         config: Config,
         local: Option<User>,
         class: Option<ClassOptions>,
-        admin: SqliteStore,
+        admin: Db,
         desks: HashMap<UserId, Arc<Mutex<Inner>>>,
     ) -> App {
         App {
@@ -363,12 +363,12 @@ impl App {
     async fn admin<T, F>(&self, f: F) -> Result<T, WebError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut SqliteStore, &Config) -> Result<T, WebError> + Send + 'static,
+        F: FnOnce(&mut dyn Store, &Config) -> Result<T, WebError> + Send + 'static,
     {
         let shared = self.shared.clone();
         blocking(move || {
             let mut store = shared.admin.lock().unwrap_or_else(PoisonError::into_inner);
-            f(&mut store, &shared.config)
+            f(&mut **store, &shared.config)
         })
         .await
     }

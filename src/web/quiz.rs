@@ -12,7 +12,6 @@ use crate::model::Match;
 use crate::quiz::Question;
 use crate::sched::Now;
 use crate::session::{Quiz, QuizOptions};
-use crate::store::prelude::*;
 
 /// The last answer, shown with its correction above the next question.
 pub struct Feedback {
@@ -53,7 +52,7 @@ pub async fn start(app: Desk, fields: Fields) -> Result<Response, WebError> {
             count: usize::try_from(count).unwrap_or(10),
             ..QuizOptions::default()
         };
-        let quiz = Quiz::start(&inner.store, user, &options, now)?;
+        let quiz = Quiz::start(&*inner.store, user, &options, now)?;
         inner.runs += 1;
         inner.quiz = Some(QuizPage {
             run: inner.runs,
@@ -86,7 +85,7 @@ pub async fn answer(app: Desk, fields: Fields) -> Result<Response, WebError> {
         let shown = described(&answer, &q.question);
         let verdict = page.quiz.judge(id, answer)?;
         let ms = response_ms(page.shown, id, now);
-        page.quiz.record(&mut inner.store, id, easy, now, ms)?;
+        page.quiz.record(&mut *inner.store, id, easy, now, ms)?;
         page.last = Some(Feedback {
             question: q.question,
             given: shown,

@@ -20,7 +20,6 @@ use crate::quiz::Question;
 use crate::quiz::exam::Given;
 use crate::sched::{Grade, Now, Quality};
 use crate::session::{Ask, Drill, DrillOptions, End, Finished, Presentation};
-use crate::store::prelude::*;
 
 /// A judged card's answer, shown with its correction until it is graded.
 pub struct Judged {
@@ -79,7 +78,7 @@ pub async fn start(app: Desk, fields: Fields) -> Result<Response, WebError> {
             limit: limit.and_then(|n| usize::try_from(n).ok()),
             ..DrillOptions::default()
         };
-        let drill = Drill::start(&inner.store, user, options, now)?;
+        let drill = Drill::start(&*inner.store, user, options, now)?;
         inner.runs += 1;
         inner.drill = Some(DrillPage {
             run: inner.runs,
@@ -149,7 +148,7 @@ pub async fn grade(app: Desk, fields: Fields) -> Result<Response, WebError> {
             );
         }
         let ms = response_ms(page.shown, id, now);
-        match page.drill.answer(&mut inner.store, id, quality, now, ms) {
+        match page.drill.answer(&mut *inner.store, id, quality, now, ms) {
             Ok(_) => {}
             Err(crate::Error::Stale) => return Err(stale(inner, &tok, now)),
             Err(e) => return Err(e.into()),
@@ -166,7 +165,7 @@ pub async fn stop(app: Desk, _fields: Fields) -> Result<Response, WebError> {
         let now = (config.clock)();
         if let Some(page) = inner.drill.as_mut().filter(|p| p.finished.is_none()) {
             page.drill.stop();
-            page.finished = Some(page.drill.finish(&mut inner.store, now)?);
+            page.finished = Some(page.drill.finish(&mut *inner.store, now)?);
         }
         Ok(see_other("/drill"))
     })
@@ -192,7 +191,7 @@ fn current(inner: &mut Inner, now: Now) -> Result<Option<Presentation>, WebError
         }
         return Ok(Some(p));
     }
-    page.finished = Some(page.drill.finish(&mut inner.store, now)?);
+    page.finished = Some(page.drill.finish(&mut *inner.store, now)?);
     Ok(None)
 }
 

@@ -8,7 +8,6 @@ use serde::Deserialize;
 use super::layout::{page as frame, token};
 use super::{Desk, WebError};
 use crate::report::{self, Window, html as report_html};
-use crate::store::prelude::*;
 
 /// `GET /`: today.
 pub async fn page(app: Desk) -> Result<Markup, WebError> {
@@ -18,7 +17,7 @@ pub async fn page(app: Desk) -> Result<Markup, WebError> {
         let now = (config.clock)();
         let user = inner.store.user(&inner.user.name)?.unwrap_or(inner.user.clone());
         inner.user = user.clone();
-        let status = report::status(&inner.store, &user, None, now)?;
+        let status = report::status(&*inner.store, &user, None, now)?;
         let drilling = inner
             .drill
             .as_ref()
@@ -129,7 +128,7 @@ pub async fn report(
         let today = (config.clock)().study_day(inner.user.rollover);
         let window = Window::of(None, Some(days), today).map_err(crate::Error::Usage)?;
         let report = report::load(
-            &inner.store,
+            &*inner.store,
             std::slice::from_ref(&inner.user),
             None,
             window,

@@ -13,6 +13,9 @@ use assert_cmd::Command;
 
 pub struct Env {
     dir: std::path::PathBuf,
+    /// The database, when not the directory's SQLite file: a
+    /// `postgres://` URL.
+    db: Option<String>,
     now: String,
     tz: String,
     _guard: Option<TempDir>,
@@ -39,6 +42,7 @@ impl Env {
         std::fs::create_dir_all(&dir).expect("temp dir");
         Env {
             dir: dir.clone(),
+            db: None,
             now: "2026-03-02T09:00:00Z".to_string(),
             tz: "UTC".to_string(),
             _guard: Some(TempDir(dir)),
@@ -49,6 +53,7 @@ impl Env {
     pub fn new_in(dir: &std::path::Path) -> Env {
         Env {
             dir: dir.to_path_buf(),
+            db: None,
             now: "2026-03-02T09:00:00Z".to_string(),
             tz: "UTC".to_string(),
             _guard: None,
@@ -59,6 +64,19 @@ impl Env {
     pub fn on(mut self, now: &str) -> Env {
         self.now = now.to_string();
         self
+    }
+
+    /// The same environment on another database (a `postgres://` URL).
+    pub fn with_db(mut self, url: &str) -> Env {
+        self.db = Some(url.to_string());
+        self
+    }
+
+    /// The database every command here uses: the URL, or the file.
+    pub fn db(&self) -> std::path::PathBuf {
+        self.db
+            .as_ref()
+            .map_or_else(|| self.dir.join("recall.sqlite3"), std::path::PathBuf::from)
     }
 
     /// The same environment in another zone (a TZ name).
@@ -90,7 +108,7 @@ impl Env {
         cmd.args(args)
             .env_clear()
             .env("RECALL_NOW", &self.now)
-            .env("RECALL_DB", self.dir.join("recall.sqlite3"))
+            .env("RECALL_DB", self.db())
             .env("RECALL_USER", "tester")
             .env("TZ", &self.tz)
             .env("NO_COLOR", "1")

@@ -174,14 +174,16 @@ impl Cluster {
     pub fn database(&self) -> String {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let name = format!("t{}", NEXT.fetch_add(1, Ordering::Relaxed));
-        let mut admin = postgres::Client::connect(
-            &format!("postgres://recall@127.0.0.1:{}/postgres", self.port),
-            postgres::NoTls,
-        )
+        // On a thread of its own: the client blocks on a runtime of its
+        // own, which an async test's thread may not.
+        let admin = format!("postgres://recall@127.0.0.1:{}/postgres", self.port);
+        let create = format!("CREATE DATABASE {name}");
+        std::thread::spawn(move || {
+            let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+            client.batch_execute(&create).unwrap();
+        })
+        .join()
         .unwrap();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
         format!("postgres://recall@127.0.0.1:{}/{name}", self.port)
     }
 

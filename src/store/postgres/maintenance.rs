@@ -112,6 +112,10 @@ impl Maintenance for PgStore {
         })
     }
 
+    fn another(&self) -> Result<crate::store::Db, StoreError> {
+        Ok(Box::new(PgStore::connect(&self.url)?))
+    }
+
     fn backup(&self, _to: &Path) -> Result<(), StoreError> {
         Err(StoreError::Invalid(format!(
             "{}: back up a PostgreSQL database with pg_dump (recall backup copies SQLite files)",

@@ -33,10 +33,17 @@ use crate::sched::{Ease, Interval, Quality, State, StudyDay};
 /// applied.
 const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_schema.sql")];
 
+/// The `meta` key recording that a deck was once installed (the shipped
+/// deck is given only to a database that never had one).
+const FIRST_DECK: &str = "first-deck-installed";
+
 /// An open PostgreSQL database.
 pub struct PgStore {
-    client: RefCell<Client>,
+    /// Always `Some` until the store is dropped.
+    client: RefCell<Option<Client>>,
     place: String,
+    /// The URL connected to, for another connection.
+    url: String,
 }
 
 /// What a write transaction can fail with.
@@ -85,11 +92,54 @@ impl PgStore {
         let place = shown(url);
         let client = Client::connect(url, NoTls).map_err(backend(&place))?;
         let mut store = PgStore {
-            client: RefCell::new(client),
+            client: RefCell::new(Some(client)),
             place,
+            url: url.to_string(),
         };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Connects as the program uses a database: one that has never had a
+    /// deck gets the shipped one, and an installed shipped deck older than
+    /// this build's is brought up to date (history kept); `learner` is
+    /// added if missing; all in one transaction, under a lock. Whether it
+    /// added the learner.
+    pub fn open_for_use(
+        url: &str,
+        learner: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(PgStore, bool), StoreError> {
+        let mut store = PgStore::connect(url)?;
+        let added = store.write(|tx| {
+            tx.execute("SELECT pg_advisory_xact_lock(5243)", &[])?;
+            let had: bool = tx
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM meta WHERE key = $1)",
+                    &[&FIRST_DECK],
+                )?
+                .get(0);
+            let installed: Option<u32> = tx
+                .query_opt(
+                    "SELECT version FROM decks WHERE id = $1",
+                    &[&crate::deck::SHIPPED_ID],
+                )?
+                .map(|r| u(r.get(0)));
+            if !had || installed.is_some_and(|v| v < crate::deck::SHIPPED_VERSION) {
+                let deck =
+                    crate::deck::shipped().map_err(|e| StoreError::FirstDeck(Box::new(e)))?;
+                decks::install(tx, &deck, &timestamp(now))?;
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+                    &[&FIRST_DECK, &timestamp(now)],
+                )?;
+            }
+            match learner {
+                Some(name) => users::insert(tx, name, now),
+                None => Ok(false),
+            }
+        })?;
+        Ok((store, added))
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
@@ -137,7 +187,10 @@ impl PgStore {
 
     /// The connection, for reads.
     fn db(&self) -> RefMut<'_, Client> {
-        self.client.borrow_mut()
+        RefMut::map(self.client.borrow_mut(), |c| {
+            c.as_mut()
+                .expect("a PgStore holds its client until dropped")
+        })
     }
 
     /// Runs `f` in a transaction; nothing is kept if it fails.
@@ -146,7 +199,7 @@ impl PgStore {
         f: impl FnOnce(&mut Transaction<'_>) -> Result<T, TxError>,
     ) -> Result<T, StoreError> {
         let err = backend(&self.place);
-        let mut client = self.client.borrow_mut();
+        let mut client = self.db();
         let mut tx = client.transaction().map_err(&err)?;
         let value = f(&mut tx).map_err(|e| match e {
             TxError::Sql(e) => err(e),
@@ -166,6 +219,19 @@ impl PgStore {
         move |e| match e {
             TxError::Sql(e) => err(e),
             TxError::Store(e) => e,
+        }
+    }
+}
+
+impl Drop for PgStore {
+    /// The synchronous client blocks on a runtime of its own as it closes,
+    /// which a thread driving async tasks (a web server's) may not: there
+    /// it is closed on a thread of its own.
+    fn drop(&mut self) {
+        if let Some(client) = self.client.get_mut().take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                std::thread::spawn(move || drop(client));
+            }
         }
     }
 }

@@ -118,6 +118,10 @@ impl Maintenance for SqliteStore {
         })
     }
 
+    fn another(&self) -> Result<crate::store::Db, StoreError> {
+        Ok(Box::new(SqliteStore::another(self)?))
+    }
+
     /// Copies the database, as one consistent snapshot, to a new file at
     /// `to` through SQLite's online backup: what is still in the `-wal`
     /// is included, and writers may go on meanwhile.
