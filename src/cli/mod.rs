@@ -45,6 +45,7 @@ mod deck;
 mod drill;
 mod exam;
 mod history;
+mod migrate;
 mod quiz;
 mod report;
 mod serve;
@@ -105,6 +106,9 @@ enum Command {
     Check(check::CheckArgs),
     /// Copy the database, consistently, while it is in use.
     Backup(backup::BackupArgs),
+    /// Copy the whole database into an empty one (SQLite or PostgreSQL),
+    /// and check the copy.
+    Migrate(migrate::MigrateArgs),
     /// The web app: drill, quiz, exam, report and decks in a browser.
     Serve(serve::ServeArgs),
 }
@@ -154,6 +158,7 @@ where
         Command::History(command) => history::run(&ctx, command),
         Command::Check(args) => check::run(&ctx, &args),
         Command::Backup(args) => backup::run(&ctx, &args),
+        Command::Migrate(args) => migrate::run(&ctx, &args),
         Command::Serve(args) => serve::run(&ctx, &args),
     };
     match done {

@@ -11,12 +11,14 @@
 //! never prints and never reads the clock.
 
 mod check;
+mod copy;
 mod day;
 mod replay;
 
 use chrono::{DateTime, Utc};
 
 pub use check::{CheckReport, Mismatch, check, repair};
+pub use copy::{CopyReport, copy};
 pub use day::{Allowance, DayCounts, allowance, answered, day_counts, owed_repeats, streak};
 pub use replay::Replay;
 

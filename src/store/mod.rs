@@ -224,6 +224,10 @@ pub trait Study {
     /// The study days, latest first, on or before `until`, on which the
     /// user finished a drill.
     fn finished_days(&self, user: UserId, until: StudyDay) -> Result<Vec<StudyDay>, StoreError>;
+
+    /// Every drill session a user recorded, oldest first (for copying a
+    /// database).
+    fn sessions(&self, user: UserId) -> Result<Vec<SessionRecord>, StoreError>;
 }
 
 /// Installed decks.
@@ -256,6 +260,11 @@ pub trait Decks {
 
     /// The active cards of a deck, in file order.
     fn deck_cards(&self, id: &DeckId) -> Result<Vec<crate::deck::Card>, StoreError>;
+
+    /// An installed deck as a file would hold it, every card it ever had
+    /// in file order (retired ones too), with the ids of those retired
+    /// (for copying a database).
+    fn deck_file(&self, id: &DeckId) -> Result<Option<(Deck, Vec<String>)>, StoreError>;
 }
 
 /// Learners and their settings.
@@ -307,6 +316,10 @@ pub trait Exams {
 
     /// A user's attempts, oldest first, with per-area scores.
     fn exams(&self, user: UserId) -> Result<Vec<ExamAttempt>, StoreError>;
+
+    /// A user's finished attempts whole, oldest first, every question as
+    /// asked and answered (for copying a database).
+    fn exam_records(&self, user: UserId) -> Result<Vec<ExamRecord>, StoreError>;
 }
 
 /// The rows a retention report is computed from.
@@ -398,6 +411,15 @@ pub fn open_for_use(
             let added = store.added_user();
             Ok((Box::new(store), added))
         }
+    }
+}
+
+/// Opens (creating if need be) the database `place` names with nothing
+/// added to it: no shipped deck, no learner (a copy's target).
+pub fn open_plain(place: &std::path::Path) -> Result<Db, StoreError> {
+    match place.to_str().filter(|p| postgres::is_url(p)) {
+        Some(url) => Ok(Box::new(PgStore::connect(url)?)),
+        None => Ok(Box::new(SqliteStore::open(place)?)),
     }
 }
 

@@ -66,6 +66,28 @@ impl Env {
         self
     }
 
+    /// Another environment on this one's directory and database, at `now`.
+    pub fn clone_on(&self, now: &str) -> Env {
+        Env {
+            dir: self.dir.clone(),
+            db: self.db.clone(),
+            now: now.to_string(),
+            tz: self.tz.clone(),
+            _guard: None,
+        }
+    }
+
+    /// Another environment on this one's directory and time, on `db`.
+    pub fn clone_with_db(&self, db: &str) -> Env {
+        Env {
+            dir: self.dir.clone(),
+            db: Some(db.to_string()),
+            now: self.now.clone(),
+            tz: self.tz.clone(),
+            _guard: None,
+        }
+    }
+
     /// The same environment on another database (a `postgres://` URL).
     pub fn with_db(mut self, url: &str) -> Env {
         self.db = Some(url.to_string());

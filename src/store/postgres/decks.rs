@@ -143,6 +143,62 @@ impl Decks for PgStore {
         })
     }
 
+    fn deck_file(&self, id: &DeckId) -> Result<Option<(Deck, Vec<String>)>, StoreError> {
+        let Some(info) = self
+            .db()
+            .query_opt(
+                "SELECT title, version, description, new_cards FROM decks WHERE id = $1",
+                &[&id.as_str()],
+            )
+            .map_err(self.err())?
+        else {
+            return Ok(None);
+        };
+        let areas = self
+            .db()
+            .query(
+                "SELECT id, name, weight FROM areas WHERE deck_id = $1 ORDER BY position",
+                &[&id.as_str()],
+            )
+            .map_err(self.err())?
+            .iter()
+            .map(|r| Area {
+                id: r.get(0),
+                name: r.get(1),
+                weight: r.get(2),
+            })
+            .collect();
+        let rows = self
+            .db()
+            .query(
+                "SELECT content, retired_at IS NOT NULL FROM cards WHERE deck_id = $1
+                 ORDER BY position, id COLLATE \"C\"",
+                &[&id.as_str()],
+            )
+            .map_err(self.err())?;
+        let (mut cards, mut retired) = (Vec::new(), Vec::new());
+        for r in &rows {
+            let card = card_json(&r.get::<_, String>(0))?;
+            if r.get::<_, bool>(1) {
+                retired.push(card.id.clone());
+            }
+            cards.push(card);
+        }
+        let new_cards: String = info.get(3);
+        let deck = Deck {
+            info: crate::deck::DeckInfo {
+                id: id.to_string(),
+                title: info.get(0),
+                version: u(info.get(1)),
+                description: info.get(2),
+                new_cards: crate::deck::NewCards::from_name(&new_cards).unwrap_or_default(),
+            },
+            areas,
+            cards,
+        };
+        Ok(Some((deck, retired)))
+    }
+
     fn deck_cards(&self, id: &DeckId) -> Result<Vec<Card>, StoreError> {
         let rows = self
             .db()

@@ -105,6 +105,56 @@ impl Exams for PgStore {
         })
     }
 
+    fn exam_records(&self, user: UserId) -> Result<Vec<ExamRecord>, StoreError> {
+        let attempts = self
+            .db()
+            .query(
+                "SELECT id, deck_id, started_at, ended_at, seed, pass_mark, timed_out
+                 FROM exams WHERE user_id = $1 AND finished ORDER BY started_at COLLATE \"C\", id",
+                &[&user.0],
+            )
+            .map_err(self.err())?;
+        let mut out = Vec::with_capacity(attempts.len());
+        for a in &attempts {
+            let id: i64 = a.get(0);
+            let deck: String = a.get(1);
+            let (started, ended): (String, String) = (a.get(2), a.get(3));
+            let seed: i64 = a.get(4);
+            let answers = self
+                .db()
+                .query(
+                    "SELECT card_id, area_id, area_name, question, solution, given, correct
+                     FROM exam_answers WHERE exam_id = $1 ORDER BY position",
+                    &[&id],
+                )
+                .map_err(self.err())?
+                .iter()
+                .map(|r| {
+                    let card: String = r.get(0);
+                    ExamAnswer {
+                        card: card.as_str().into(),
+                        area: r.get(1),
+                        area_name: r.get(2),
+                        question: r.get(3),
+                        solution: r.get(4),
+                        given: r.get(5),
+                        correct: r.get(6),
+                    }
+                })
+                .collect();
+            out.push(ExamRecord {
+                deck: DeckId::from(deck.as_str()),
+                started: time_of(&started)?,
+                ended: time_of(&ended)?,
+                seed: u64::from_ne_bytes(seed.to_ne_bytes()),
+                pass_mark: u(a.get(5)),
+                timed_out: a.get(6),
+                answers,
+            });
+        }
+        Ok(out)
+    }
+
     fn exams(&self, user: UserId) -> Result<Vec<ExamAttempt>, StoreError> {
         let err = self.err();
         let mut db = self.db();

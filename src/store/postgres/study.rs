@@ -87,6 +87,31 @@ impl Study for PgStore {
             .collect()
     }
 
+    fn sessions(&self, user: UserId) -> Result<Vec<SessionRecord>, StoreError> {
+        let rows = self
+            .db()
+            .query(
+                "SELECT study_day, started_at, ended_at, cards, finished FROM sessions
+                 WHERE user_id = $1 ORDER BY started_at COLLATE \"C\", id",
+                &[&user.0],
+            )
+            .map_err(self.err())?;
+        rows.iter()
+            .map(|r| {
+                let (day, started, ended): (String, String, String) =
+                    (r.get(0), r.get(1), r.get(2));
+                Ok(SessionRecord {
+                    user,
+                    day: super::day_of(&day)?,
+                    started: super::time_of(&started)?,
+                    ended: super::time_of(&ended)?,
+                    cards: usize::try_from(r.get::<_, i64>(3)).unwrap_or(0),
+                    finished: r.get(4),
+                })
+            })
+            .collect()
+    }
+
     fn record_session(&mut self, s: &SessionRecord) -> Result<(), StoreError> {
         let day = s.day.to_string();
         let started = timestamp(s.started);

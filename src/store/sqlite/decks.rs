@@ -146,6 +146,76 @@ impl Decks for SqliteStore {
         })
     }
 
+    fn deck_file(&self, id: &DeckId) -> Result<Option<(Deck, Vec<String>)>, StoreError> {
+        let err = self.err();
+        let Some((title, version, description, new_cards)) = self
+            .conn
+            .query_row(
+                "SELECT title, version, description, new_cards FROM decks WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, u32>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(&err)?
+        else {
+            return Ok(None);
+        };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name, weight FROM areas WHERE deck_id = ?1 ORDER BY position")
+            .map_err(&err)?;
+        let areas = stmt
+            .query_map([id], |r| {
+                Ok(Area {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    weight: r.get(2)?,
+                })
+            })
+            .map_err(&err)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(&err)?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT content, retired_at IS NOT NULL FROM cards WHERE deck_id = ?1
+                 ORDER BY position, id",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))
+            .map_err(&err)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(&err)?;
+        let (mut cards, mut retired) = (Vec::new(), Vec::new());
+        for (json, gone) in rows {
+            let card = super::card_json(&json).map_err(&err)?;
+            if gone {
+                retired.push(card.id.clone());
+            }
+            cards.push(card);
+        }
+        let deck = Deck {
+            info: crate::deck::DeckInfo {
+                id: id.to_string(),
+                title,
+                version,
+                description,
+                new_cards: crate::deck::NewCards::from_name(&new_cards).unwrap_or_default(),
+            },
+            areas,
+            cards,
+        };
+        Ok(Some((deck, retired)))
+    }
+
     fn deck_cards(&self, id: &DeckId) -> Result<Vec<Card>, StoreError> {
         let mut stmt = self
             .conn

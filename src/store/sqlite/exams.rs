@@ -103,6 +103,64 @@ impl Exams for SqliteStore {
         })
     }
 
+    fn exam_records(&self, user: UserId) -> Result<Vec<ExamRecord>, StoreError> {
+        let err = self.err();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, deck_id, started_at, ended_at, seed, pass_mark, timed_out
+                 FROM exams WHERE user_id = ?1 AND finished = 1 ORDER BY started_at, id",
+            )
+            .map_err(&err)?;
+        let attempts = stmt
+            .query_map([user], |r| {
+                let (started, ended): (String, String) = (r.get(2)?, r.get(3)?);
+                let seed: i64 = r.get(4)?;
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    ExamRecord {
+                        deck: r.get(1)?,
+                        started: time_of(&started)?,
+                        ended: time_of(&ended)?,
+                        seed: u64::from_ne_bytes(seed.to_ne_bytes()),
+                        pass_mark: r.get(5)?,
+                        timed_out: r.get(6)?,
+                        answers: Vec::new(),
+                    },
+                ))
+            })
+            .map_err(&err)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(&err)?;
+        let mut answers = self
+            .conn
+            .prepare(
+                "SELECT card_id, area_id, area_name, question, solution, given, correct
+                 FROM exam_answers WHERE exam_id = ?1 ORDER BY position",
+            )
+            .map_err(&err)?;
+        let mut out = Vec::with_capacity(attempts.len());
+        for (id, mut record) in attempts {
+            record.answers = answers
+                .query_map([id], |r| {
+                    Ok(ExamAnswer {
+                        card: r.get(0)?,
+                        area: r.get(1)?,
+                        area_name: r.get(2)?,
+                        question: r.get(3)?,
+                        solution: r.get(4)?,
+                        given: r.get(5)?,
+                        correct: r.get(6)?,
+                    })
+                })
+                .map_err(&err)?
+                .collect::<Result<_, _>>()
+                .map_err(&err)?;
+            out.push(record);
+        }
+        Ok(out)
+    }
+
     fn exams(&self, user: UserId) -> Result<Vec<ExamAttempt>, StoreError> {
         let err = self.err();
         let mut stmt = self

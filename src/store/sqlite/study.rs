@@ -115,4 +115,29 @@ impl Study for SqliteStore {
             .map_err(self.err())?;
         days.collect::<Result<_, _>>().map_err(self.err())
     }
+
+    fn sessions(&self, user: UserId) -> Result<Vec<SessionRecord>, StoreError> {
+        let err = self.err();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT study_day, started_at, ended_at, cards, finished FROM sessions
+                 WHERE user_id = ?1 ORDER BY started_at, id",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([user], |r| {
+                let (started, ended): (String, String) = (r.get(1)?, r.get(2)?);
+                Ok(SessionRecord {
+                    user,
+                    day: r.get(0)?,
+                    started: super::time_of(&started)?,
+                    ended: super::time_of(&ended)?,
+                    cards: r.get(3)?,
+                    finished: r.get(4)?,
+                })
+            })
+            .map_err(&err)?;
+        rows.collect::<Result<_, _>>().map_err(&err)
+    }
 }
