@@ -1221,6 +1221,43 @@ fn classes_hold_members_decks_and_what_they_failed(s: &mut dyn Store) {
     assert_eq!(decks_of(s), ["fx", "gx"]);
 }
 
+fn two_connections_answering_one_card_keep_every_answer(s: &mut dyn Store) {
+    let user = setup(s);
+    // Two devices (two connections) answer the same card at the same
+    // time, over and over: the log keeps every answer and the stored
+    // state is the replay of the log.
+    // (SQLite in memory has no second connection, so nothing to race.)
+    let Ok(first) = s.another() else {
+        return;
+    };
+    let devices: Vec<recall::store::Db> = vec![first, s.another().unwrap()];
+    std::thread::scope(|scope| {
+        for (d, mut store) in devices.into_iter().enumerate() {
+            scope.spawn(move || {
+                for n in 0..15_u32 {
+                    let answer = recall::review::Answer {
+                        user,
+                        card: key("a1"),
+                        quality: q(if (n + u32::try_from(d).unwrap()) % 3 == 0 {
+                            2
+                        } else {
+                            4
+                        }),
+                        mode: Mode::Drill,
+                        at: t("2026-03-02T09:00:00Z") + chrono::Duration::seconds(i64::from(n)),
+                        day: day("2026-03-02"),
+                        response_ms: None,
+                    };
+                    recall::review::record(&mut *store, &answer).unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(s.history(user).unwrap().len(), 30, "every answer kept");
+    let report = recall::review::check(s).unwrap();
+    assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
+}
+
 /// Declares every check for one backend: `$make` gives a fresh, empty
 /// store (and anything that must live as long as it).
 macro_rules! contract {
@@ -1275,6 +1312,11 @@ macro_rules! contract {
             #[test]
             fn maintenance_counts_visits_and_replaces_state() {
                 run(super::maintenance_counts_visits_and_replaces_state);
+            }
+
+            #[test]
+            fn two_connections_answering_one_card_keep_every_answer() {
+                run(super::two_connections_answering_one_card_keep_every_answer);
             }
 
             #[test]

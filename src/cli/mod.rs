@@ -50,6 +50,7 @@ mod quiz;
 mod report;
 mod serve;
 mod status;
+mod sync;
 mod user;
 
 use std::ffi::OsString;
@@ -109,6 +110,9 @@ enum Command {
     /// Copy the whole database into an empty one (SQLite or PostgreSQL),
     /// and check the copy.
     Migrate(migrate::MigrateArgs),
+    /// Merge this learner's reviews here and on another database, both
+    /// ways (offline work on a laptop, and the class server's).
+    Sync(sync::SyncArgs),
     /// The web app: drill, quiz, exam, report and decks in a browser.
     Serve(serve::ServeArgs),
 }
@@ -159,6 +163,7 @@ where
         Command::Check(args) => check::run(&ctx, &args),
         Command::Backup(args) => backup::run(&ctx, &args),
         Command::Migrate(args) => migrate::run(&ctx, &args),
+        Command::Sync(args) => sync::run(&ctx, &args),
         Command::Serve(args) => serve::run(&ctx, &args),
     };
     match done {

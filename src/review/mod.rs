@@ -14,6 +14,7 @@ mod check;
 mod copy;
 mod day;
 mod replay;
+mod sync;
 
 use chrono::{DateTime, Utc};
 
@@ -21,6 +22,7 @@ pub use check::{CheckReport, Mismatch, check, repair};
 pub use copy::{CopyReport, copy};
 pub use day::{Allowance, DayCounts, allowance, answered, day_counts, owed_repeats, streak};
 pub use replay::Replay;
+pub use sync::{SyncReport, sync};
 
 pub use crate::model::Mode;
 use crate::model::{CardKey, Match, UserId};

@@ -189,6 +189,11 @@ impl SqliteStore {
     /// process holds on it, SQLite's included: another process could then
     /// take the database for unused and remove its `-wal`.
     pub fn another(&self) -> Result<SqliteStore, StoreError> {
+        if self.path == Path::new(":memory:") {
+            return Err(StoreError::Invalid(
+                "a database in memory has no second connection".to_string(),
+            ));
+        }
         let conn = connect(&self.path, Access::ReadWrite)?;
         Ok(SqliteStore::wrap(conn, &self.path, false))
     }
