@@ -386,6 +386,12 @@ pub trait Maintenance {
     /// this one (a server's learners): never a second open of an SQLite
     /// file through the preflight (see [`SqliteStore::another`]).
     fn another(&self) -> Result<Db, StoreError>;
+
+    /// Whether the connection is gone for good (the database server
+    /// closed it): a pool then drops it and makes another.
+    fn broken(&self) -> bool {
+        false
+    }
 }
 
 /// A database of either backend, as a front end holds it.

@@ -19,6 +19,7 @@ mod decks;
 mod exam;
 mod form;
 mod layout;
+mod pool;
 mod quiz;
 mod study;
 mod today;
@@ -114,6 +115,8 @@ struct Shared {
     /// The connection for what is not one learner's: logins, accounts,
     /// classes, dashboards.
     admin: Mutex<Db>,
+    /// The connections learners' requests take turns with.
+    pool: pool::Pool,
     /// Each learner's desk, made at their first request: one lock per
     /// learner, so learners never wait for each other's pages.
     desks: Mutex<HashMap<UserId, Arc<Mutex<Inner>>>>,
@@ -123,10 +126,10 @@ struct Shared {
     pending: Mutex<HashMap<String, class::Pending>>,
 }
 
-/// One learner's desk: their connection to the database and the sessions
-/// they have in progress.
+/// One learner's desk: the sessions they have in progress, and while one
+/// of their requests runs, a connection to the database.
 pub(crate) struct Inner {
-    store: Db,
+    store: pool::Conn,
     user: User,
     drill: Option<DrillPage>,
     quiz: Option<QuizPage>,
@@ -137,9 +140,9 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
-    fn new(store: Db, user: User) -> Inner {
+    fn new(user: User) -> Inner {
         Inner {
-            store,
+            store: pool::Conn::default(),
             user,
             drill: None,
             quiz: None,
@@ -194,11 +197,23 @@ impl Desk {
         let shared = self.app.shared.clone();
         let user = self.who.user.clone();
         blocking(move || {
-            let desk = shared.desk(&user)?;
+            let desk = shared.desk(&user);
             // A handler that panicked left the state as it was at the
             // panic: every answer before it is committed, so carry on.
             let mut inner = desk.lock().unwrap_or_else(PoisonError::into_inner);
-            f(&mut inner, &shared.config)
+            let conn = shared.pool.get().map_err(|_| {
+                WebError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the server is busy (every connection to the database is in use): \
+                     nothing was saved; try again",
+                )
+            })?;
+            inner.store.hold(conn);
+            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                f(&mut inner, &shared.config)
+            }));
+            inner.store.release();
+            done.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })
         .await
     }
@@ -228,22 +243,12 @@ where
 
 impl Shared {
     /// The desk of `user`, opened on their first request.
-    fn desk(&self, user: &User) -> Result<Arc<Mutex<Inner>>, WebError> {
+    fn desk(&self, user: &User) -> Arc<Mutex<Inner>> {
         let mut desks = self.desks.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(desk) = desks.get(&user.id) {
-            return Ok(desk.clone());
-        }
-        // A new connection beside the server's own, never a second open
-        // of the file (see `SqliteStore::another`).
-        let mut store = self
-            .admin
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .another()?;
-        store.set_patience(std::time::Duration::from_secs(5))?;
-        let desk = Arc::new(Mutex::new(Inner::new(store, user.clone())));
-        desks.insert(user.id, desk.clone());
-        Ok(desk)
+        desks
+            .entry(user.id)
+            .or_insert_with(|| Arc::new(Mutex::new(Inner::new(user.clone()))))
+            .clone()
     }
 }
 
@@ -298,8 +303,15 @@ impl App {
         let mut admin = store.another()?;
         admin.set_patience(std::time::Duration::from_secs(5))?;
         let local = Some(user.clone());
-        let desks = HashMap::from([(user.id, Arc::new(Mutex::new(Inner::new(store, user))))]);
-        Ok(App::made(config, local, None, admin, desks))
+        let desks = HashMap::from([(user.id, Arc::new(Mutex::new(Inner::new(user))))]);
+        Ok(App::made(
+            config,
+            local,
+            None,
+            admin,
+            pool::pool(store),
+            desks,
+        ))
     }
 
     /// Opens a class server's database (creating it, with the shipped
@@ -332,8 +344,16 @@ impl App {
             clock: config.clock,
             token: String::new(),
         };
+        let template = admin.another()?;
         Ok((
-            App::made(local, None, Some(options), admin, HashMap::new()),
+            App::made(
+                local,
+                None,
+                Some(options),
+                admin,
+                pool::pool(template),
+                HashMap::new(),
+            ),
             setup,
         ))
     }
@@ -343,6 +363,7 @@ impl App {
         local: Option<User>,
         class: Option<ClassOptions>,
         admin: Db,
+        pool: pool::Pool,
         desks: HashMap<UserId, Arc<Mutex<Inner>>>,
     ) -> App {
         App {
@@ -351,6 +372,7 @@ impl App {
                 local,
                 class,
                 admin: Mutex::new(admin),
+                pool,
                 desks: Mutex::new(desks),
                 throttle: Mutex::new(auth::Throttle::default()),
                 pending: Mutex::new(HashMap::new()),
@@ -368,6 +390,11 @@ impl App {
         let shared = self.shared.clone();
         blocking(move || {
             let mut store = shared.admin.lock().unwrap_or_else(PoisonError::into_inner);
+            // A connection the database server closed (it restarted) is
+            // replaced, so the server recovers without a restart.
+            if store.broken() {
+                *store = store.another()?;
+            }
             f(&mut **store, &shared.config)
         })
         .await

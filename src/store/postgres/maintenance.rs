@@ -112,6 +112,12 @@ impl Maintenance for PgStore {
         })
     }
 
+    fn broken(&self) -> bool {
+        self.client
+            .try_borrow()
+            .is_ok_and(|c| c.as_ref().is_none_or(postgres::Client::is_closed))
+    }
+
     fn another(&self) -> Result<crate::store::Db, StoreError> {
         Ok(Box::new(PgStore::connect(&self.url)?))
     }
