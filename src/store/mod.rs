@@ -97,6 +97,10 @@ pub enum StoreError {
         /// The highest schema version this build knows.
         known: i64,
     },
+    /// The database server could not be reached, or closed the
+    /// connection (it stopped or restarted); nothing was written.
+    #[error("database {0}: the database server cannot be reached; nothing was saved: try again")]
+    Unavailable(String),
     /// Another process held the write lock for longer than this one waits.
     #[error("database {0}: busy: another recall is writing to it")]
     Busy(String),

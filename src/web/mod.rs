@@ -728,7 +728,9 @@ impl From<crate::Error> for WebError {
             Error::Store(StoreError::UserName(_) | StoreError::Invalid(_)) => {
                 StatusCode::BAD_REQUEST
             }
-            Error::Store(StoreError::Busy(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Store(StoreError::Busy(_) | StoreError::Unavailable(_)) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Error::Store(StoreError::UnknownCard { .. }) => StatusCode::NOT_FOUND,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
@@ -736,6 +738,11 @@ impl From<crate::Error> for WebError {
             Error::Store(StoreError::Busy(_)) => {
                 "the database is busy (another recall is writing to it): nothing was saved; \
                  try again"
+                    .to_string()
+            }
+            Error::Store(StoreError::Unavailable(_)) => {
+                "could not save: the database server cannot be reached just now; nothing was \
+                 saved, and this page will work again when it is back: try again"
                     .to_string()
             }
             e => e.to_string(),

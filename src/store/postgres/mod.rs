@@ -248,8 +248,17 @@ fn backend(place: &str) -> impl Fn(postgres::Error) -> StoreError + use<> {
                 || *c == SqlState::T_R_SERIALIZATION_FAILURE
                 || *c == SqlState::T_R_DEADLOCK_DETECTED
         });
+        // No SQL state: the connection itself failed (the server stopped,
+        // restarted, or cannot be reached).
+        let gone = source.is_closed()
+            || (source.code().is_none() && source.as_db_error().is_none())
+            || source
+                .code()
+                .is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57P"));
         if busy {
             StoreError::Busy(place.clone())
+        } else if gone {
+            StoreError::Unavailable(place.clone())
         } else {
             StoreError::Backend {
                 place: place.clone(),
