@@ -1,0 +1,380 @@
+//! The class server under load: 500 learners, each logged in on their own
+//! connection, all at once, each doing a 20-card drill through the HTTP
+//! forms of `recall serve --class` (the card's page, then its grade),
+//! against SQLite and against PostgreSQL (a throwaway cluster, as the
+//! tests start one). Measured: answers per second, answer latency (p50,
+//! p99, max), errors, answers lost (the log counted afterwards), and the
+//! server's peak memory. The baseline, in the same run on the same
+//! database: a bare INSERT of one row per request from 16 connections at
+//! once (the server's pool). `cargo bench --bench load`.
+//!
+//! Bounded in count (LEARNERS x CARDS answers) and in time (a request
+//! that takes over 60 s fails the run); loopback only.
+
+#[path = "../tests/common/pg.rs"]
+#[allow(dead_code)]
+mod pg;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use recall::store::{Access, Login, Role};
+
+const LEARNERS: usize = 500;
+const CARDS: usize = 20;
+const INSERTS: usize = 10_000;
+const POOL: usize = 16;
+
+fn at() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
+        .unwrap()
+        .to_utc()
+}
+
+fn main() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/load");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    println!(
+        "recall class-server load · {LEARNERS} learners x {CARDS} cards at once · {} cores",
+        std::thread::available_parallelism().map_or(1, usize::from)
+    );
+    println!(
+        "{:<12} {:>10} {:>10} {:>9} {:>9} {:>9} {:>7} {:>5} {:>9}   {:>8}",
+        "backend",
+        "answers/s",
+        "inserts/s",
+        "p50",
+        "p99",
+        "max",
+        "errors",
+        "lost",
+        "peak MB",
+        "ratio"
+    );
+    let sqlite = dir.join("load.sqlite3");
+    run("SQLite", sqlite.to_str().unwrap(), &dir);
+    match pg::cluster() {
+        Some(cluster) => run("PostgreSQL", &cluster.database(), &dir),
+        None => println!("PostgreSQL: not installed here; skipped"),
+    }
+}
+
+/// Sets up `db` (a class, its deck, the learners logged in), serves it,
+/// drives the load, and prints one line.
+fn run(name: &str, db: &str, dir: &Path) {
+    let learners = prepare(Path::new(db));
+    let baseline = inserts(Path::new(db));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_recall"))
+        .args(["serve", "--class", "--listen", &format!("127.0.0.1:{port}")])
+        .env("RECALL_DB", db)
+        .env("RECALL_NOW", "2026-03-02T09:00:00Z")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(server.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("Ctrl-C") {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "the server stopped");
+    }
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let server = Server(server);
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+
+    let started = Instant::now();
+    let results: Vec<(Vec<Duration>, usize)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = learners
+            .iter()
+            .map(|(cookie, token)| scope.spawn(move || drill(addr, cookie, token)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let wall = started.elapsed();
+    let peak = peak_mb(server.0.id());
+    drop(server);
+
+    let mut times: Vec<Duration> = results.iter().flat_map(|r| r.0.iter().copied()).collect();
+    let errors: usize = results.iter().map(|r| r.1).sum();
+    let saved = times.len();
+    let logged = logged(Path::new(db));
+    times.sort();
+    #[allow(clippy::cast_precision_loss)]
+    let rate = saved as f64 / wall.as_secs_f64();
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    let p = |q: f64| {
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss
+        )]
+        let i = ((times.len() as f64 * q) as usize).min(times.len().saturating_sub(1));
+        times.get(i).copied().map_or_else(|| "-".to_string(), ms)
+    };
+    println!(
+        "{:<12} {:>10.0} {:>10.0} {:>9} {:>9} {:>9} {:>7} {:>5} {:>9.0}   {:>7.2}x",
+        name,
+        rate,
+        baseline,
+        p(0.5),
+        p(0.99),
+        times.last().copied().map_or_else(|| "-".to_string(), ms),
+        errors,
+        saved.saturating_sub(logged),
+        peak,
+        rate / baseline
+    );
+    let _ = dir;
+}
+
+/// Kills the server however the run ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The server's peak resident memory, in MB.
+fn peak_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// A class of `LEARNERS` with a deck of `CARDS` basic cards, each learner
+/// logged in: their cookie and form token.
+fn prepare(db: &Path) -> Vec<(String, String)> {
+    let db = db.to_path_buf();
+    std::thread::spawn(move || {
+        let (mut store, _) =
+            recall::store::open_for_use(&db, Access::ReadWrite, None, at()).unwrap();
+        let mut text = String::from(
+            "[deck]\nid = \"load\"\ntitle = \"Load\"\nversion = 1\n\n[[areas]]\nid = \"a\"\nname = \"A\"\n",
+        );
+        for i in 0..CARDS {
+            text.push_str(&format!(
+                "\n[[cards]]\nid = \"c{i}\"\narea = \"a\"\nkind = \"basic\"\nfront = \"Front {i}\"\nback = \"Back {i}\"\n"
+            ));
+        }
+        let deck = recall::deck::check(Path::new("load.toml"), &text)
+            .deck
+            .unwrap();
+        store.install_deck(&deck, at()).unwrap();
+        let teacher = store
+            .add_account("teacher", Role::Instructor, None, at())
+            .unwrap()
+            .unwrap();
+        let class = store
+            .add_class(teacher.user.id, "Load", at())
+            .unwrap()
+            .unwrap();
+        store.assign_deck(class.id, &"load".into()).unwrap();
+        (0..LEARNERS)
+            .map(|n| {
+                let account = store
+                    .add_account(&format!("learner{n}"), Role::Learner, None, at())
+                    .unwrap()
+                    .unwrap();
+                let user = store.user(&account.user.name).unwrap().unwrap();
+                store
+                    .set(&user, recall::store::Setting::NewPerDay(u32::try_from(CARDS).unwrap()))
+                    .unwrap();
+                store.add_member(class.id, user.id, at()).unwrap();
+                let secret = recall::accounts::new_secret();
+                let csrf = recall::web::new_token();
+                store
+                    .add_login(&Login {
+                        token_hash: recall::accounts::secret_hash(&secret),
+                        user: user.id,
+                        csrf: csrf.clone(),
+                        created: at(),
+                        expires: at() + chrono::Duration::days(1),
+                    })
+                    .unwrap();
+                (secret, csrf)
+            })
+            .collect()
+    })
+    .join()
+    .unwrap()
+}
+
+/// The baseline: `INSERTS` bare one-row INSERTs from `POOL` connections at
+/// once, each its own transaction; inserts per second.
+fn inserts(db: &Path) -> f64 {
+    let db = db.to_path_buf();
+    let setup = db.clone();
+    std::thread::spawn(move || {
+        let url = setup.to_str().unwrap().to_string();
+        if url.starts_with("postgres") {
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            c.batch_execute("CREATE TABLE bench_inserts (id BIGSERIAL PRIMARY KEY, who BIGINT, at TEXT)")
+                .unwrap();
+        } else {
+            let c = rusqlite::Connection::open(&setup).unwrap();
+            c.execute_batch("CREATE TABLE IF NOT EXISTS bench_inserts (id INTEGER PRIMARY KEY, who INTEGER, at TEXT)")
+                .unwrap();
+        }
+    })
+    .join()
+    .unwrap();
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for t in 0..POOL {
+            let db = db.clone();
+            scope.spawn(move || {
+                let url = db.to_str().unwrap().to_string();
+                let n = INSERTS / POOL;
+                let who = i64::try_from(t).unwrap();
+                if url.starts_with("postgres") {
+                    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                    for _ in 0..n {
+                        c.execute(
+                            "INSERT INTO bench_inserts (who, at) VALUES ($1, $2)",
+                            &[&who, &"2026-03-02T09:00:00.000Z"],
+                        )
+                        .unwrap();
+                    }
+                } else {
+                    let c = rusqlite::Connection::open(&db).unwrap();
+                    c.busy_timeout(Duration::from_secs(60)).unwrap();
+                    c.pragma_update(None, "synchronous", "FULL").unwrap();
+                    for _ in 0..n {
+                        c.execute(
+                            "INSERT INTO bench_inserts (who, at) VALUES (?1, ?2)",
+                            rusqlite::params![who, "2026-03-02T09:00:00.000Z"],
+                        )
+                        .unwrap();
+                    }
+                }
+            });
+        }
+    });
+    #[allow(clippy::cast_precision_loss)]
+    let rate = (INSERTS / POOL * POOL) as f64 / started.elapsed().as_secs_f64();
+    rate
+}
+
+/// Reviews in the log.
+fn logged(db: &Path) -> usize {
+    let db = db.to_path_buf();
+    std::thread::spawn(move || {
+        let store = recall::store::open_plain(&db).unwrap();
+        usize::try_from(store.counts().unwrap().reviews).unwrap()
+    })
+    .join()
+    .unwrap()
+}
+
+/// One learner's drill: start it, then for each card its page and its
+/// grade. The time of each grade that came back saved (303), and the
+/// number of requests that did not.
+fn drill(addr: SocketAddr, cookie: &str, token: &str) -> (Vec<Duration>, usize) {
+    let mut client = Client::connect(addr, cookie);
+    let mut errors = 0;
+    let (status, _) = client.post("/drill/start", &format!("token={token}&limit={CARDS}"));
+    if status != 303 {
+        return (Vec::new(), 1);
+    }
+    let mut times = Vec::with_capacity(CARDS);
+    for id in 1..=CARDS {
+        let (status, _) = client.get("/drill");
+        if status != 200 {
+            errors += 1;
+        }
+        let (status, took) = client.post(
+            "/drill/grade",
+            &format!("token={token}&run=1&id={id}&grade=3"),
+        );
+        if status == 303 {
+            times.push(took);
+        } else {
+            errors += 1;
+        }
+    }
+    (times, errors)
+}
+
+/// One kept-alive HTTP/1.1 connection with a login cookie.
+struct Client {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+    host: String,
+    cookie: String,
+}
+
+impl Client {
+    fn connect(addr: SocketAddr, cookie: &str) -> Client {
+        let stream = TcpStream::connect(addr).unwrap();
+        stream.set_nodelay(true).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        Client {
+            reader: BufReader::new(stream.try_clone().unwrap()),
+            writer: stream,
+            host: addr.to_string(),
+            cookie: cookie.to_string(),
+        }
+    }
+
+    fn get(&mut self, path: &str) -> (u16, Duration) {
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nCookie: recall_login={}\r\n\r\n",
+            self.host, self.cookie
+        );
+        self.exchange(&request)
+    }
+
+    fn post(&mut self, path: &str, body: &str) -> (u16, Duration) {
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {0}\r\nOrigin: http://{0}\r\nCookie: recall_login={1}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {2}\r\n\r\n{body}",
+            self.host,
+            self.cookie,
+            body.len()
+        );
+        self.exchange(&request)
+    }
+
+    /// Sends a request and reads its whole response: the status, and the
+    /// time from the first byte sent to the last byte read.
+    fn exchange(&mut self, request: &str) -> (u16, Duration) {
+        let started = Instant::now();
+        self.writer.write_all(request.as_bytes()).unwrap();
+        let mut line = String::new();
+        self.reader.read_line(&mut line).unwrap();
+        let status: u16 = line.split(' ').nth(1).unwrap_or("0").parse().unwrap_or(0);
+        let mut length = 0;
+        loop {
+            line.clear();
+            if self.reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+                break;
+            }
+            if let Some((k, v)) = line.split_once(':') {
+                if k.eq_ignore_ascii_case("content-length") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body).unwrap();
+        (status, started.elapsed())
+    }
+}
