@@ -15,8 +15,11 @@
 #[allow(dead_code)]
 mod pg;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+#[path = "../tests/common/http.rs"]
+mod http;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -286,7 +289,7 @@ fn logged(db: &Path) -> usize {
 /// grade. The time of each grade that came back saved (303), and the
 /// number of requests that did not.
 fn drill(addr: SocketAddr, cookie: &str, token: &str) -> (Vec<Duration>, usize) {
-    let mut client = Client::connect(addr, cookie);
+    let mut client = http::Client::connect(addr, cookie);
     let mut errors = 0;
     let (status, _) = client.post("/drill/start", &format!("token={token}&limit={CARDS}"));
     if status != 303 {
@@ -309,72 +312,4 @@ fn drill(addr: SocketAddr, cookie: &str, token: &str) -> (Vec<Duration>, usize) 
         }
     }
     (times, errors)
-}
-
-/// One kept-alive HTTP/1.1 connection with a login cookie.
-struct Client {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
-    host: String,
-    cookie: String,
-}
-
-impl Client {
-    fn connect(addr: SocketAddr, cookie: &str) -> Client {
-        let stream = TcpStream::connect(addr).unwrap();
-        stream.set_nodelay(true).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
-        Client {
-            reader: BufReader::new(stream.try_clone().unwrap()),
-            writer: stream,
-            host: addr.to_string(),
-            cookie: cookie.to_string(),
-        }
-    }
-
-    fn get(&mut self, path: &str) -> (u16, Duration) {
-        let request = format!(
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nCookie: recall_login={}\r\n\r\n",
-            self.host, self.cookie
-        );
-        self.exchange(&request)
-    }
-
-    fn post(&mut self, path: &str, body: &str) -> (u16, Duration) {
-        let request = format!(
-            "POST {path} HTTP/1.1\r\nHost: {0}\r\nOrigin: http://{0}\r\nCookie: recall_login={1}\r\n\
-             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {2}\r\n\r\n{body}",
-            self.host,
-            self.cookie,
-            body.len()
-        );
-        self.exchange(&request)
-    }
-
-    /// Sends a request and reads its whole response: the status, and the
-    /// time from the first byte sent to the last byte read.
-    fn exchange(&mut self, request: &str) -> (u16, Duration) {
-        let started = Instant::now();
-        self.writer.write_all(request.as_bytes()).unwrap();
-        let mut line = String::new();
-        self.reader.read_line(&mut line).unwrap();
-        let status: u16 = line.split(' ').nth(1).unwrap_or("0").parse().unwrap_or(0);
-        let mut length = 0;
-        loop {
-            line.clear();
-            if self.reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
-                break;
-            }
-            if let Some((k, v)) = line.split_once(':') {
-                if k.eq_ignore_ascii_case("content-length") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-            }
-        }
-        let mut body = vec![0; length];
-        self.reader.read_exact(&mut body).unwrap();
-        (status, started.elapsed())
-    }
 }

@@ -15,6 +15,7 @@ pub struct Cluster {
     dir: PathBuf,
     port: u16,
     bin: PathBuf,
+    options: String,
 }
 
 /// Where `initdb`, `pg_ctl` and `postgres` are, if anywhere.
@@ -164,6 +165,7 @@ pub fn cluster() -> Option<&'static Cluster> {
                 dir: data,
                 port,
                 bin,
+                options,
             })
         })
         .as_ref()
@@ -185,6 +187,39 @@ impl Cluster {
         .join()
         .unwrap();
         format!("postgres://recall@127.0.0.1:{}/{name}", self.port)
+    }
+
+    /// Stops the server as an administrator would for a restart
+    /// (`pg_ctl stop -m fast`: sessions are ended, committed work kept).
+    pub fn stop(&self) {
+        run(
+            as_owner(
+                &self.bin.join("pg_ctl"),
+                &["-D", self.dir.to_str().unwrap(), "-m", "fast", "-w", "stop"],
+            ),
+            "pg_ctl stop",
+        );
+    }
+
+    /// Starts it again after [`Cluster::stop`].
+    pub fn start(&self) {
+        let log = self.dir.parent().unwrap().join("log");
+        run(
+            as_owner(
+                &self.bin.join("pg_ctl"),
+                &[
+                    "-D",
+                    self.dir.to_str().unwrap(),
+                    "-o",
+                    &self.options,
+                    "-l",
+                    log.to_str().unwrap(),
+                    "-w",
+                    "start",
+                ],
+            ),
+            "pg_ctl start",
+        );
     }
 
     /// The port it listens on.
