@@ -18,25 +18,19 @@ mod pg;
 #[path = "../tests/common/http.rs"]
 mod http;
 
+#[path = "../tests/common/class.rs"]
+mod class;
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
-use recall::store::{Access, Login, Role};
-
 const LEARNERS: usize = 500;
 const CARDS: usize = 20;
 const INSERTS: usize = 10_000;
 const POOL: usize = 16;
-
-fn at() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
-        .unwrap()
-        .to_utc()
-}
 
 fn main() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/load");
@@ -70,7 +64,10 @@ fn main() {
 /// Sets up `db` (a class, its deck, the learners logged in), serves it,
 /// drives the load, and prints one line.
 fn run(name: &str, db: &str, dir: &Path) {
-    let learners = prepare(Path::new(db));
+    let learners: Vec<(String, String)> = class::logged_in(db, LEARNERS, CARDS)
+        .into_iter()
+        .map(|(_, cookie, token)| (cookie, token))
+        .collect();
     let baseline = inserts(Path::new(db));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -158,64 +155,6 @@ fn peak_mb(pid: u32) -> f64 {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
-}
-
-/// A class of `LEARNERS` with a deck of `CARDS` basic cards, each learner
-/// logged in: their cookie and form token.
-fn prepare(db: &Path) -> Vec<(String, String)> {
-    let db = db.to_path_buf();
-    std::thread::spawn(move || {
-        let (mut store, _) =
-            recall::store::open_for_use(&db, Access::ReadWrite, None, at()).unwrap();
-        let mut text = String::from(
-            "[deck]\nid = \"load\"\ntitle = \"Load\"\nversion = 1\n\n[[areas]]\nid = \"a\"\nname = \"A\"\n",
-        );
-        for i in 0..CARDS {
-            text.push_str(&format!(
-                "\n[[cards]]\nid = \"c{i}\"\narea = \"a\"\nkind = \"basic\"\nfront = \"Front {i}\"\nback = \"Back {i}\"\n"
-            ));
-        }
-        let deck = recall::deck::check(Path::new("load.toml"), &text)
-            .deck
-            .unwrap();
-        store.install_deck(&deck, at()).unwrap();
-        let teacher = store
-            .add_account("teacher", Role::Instructor, None, at())
-            .unwrap()
-            .unwrap();
-        let class = store
-            .add_class(teacher.user.id, "Load", at())
-            .unwrap()
-            .unwrap();
-        store.assign_deck(class.id, &"load".into()).unwrap();
-        (0..LEARNERS)
-            .map(|n| {
-                let account = store
-                    .add_account(&format!("learner{n}"), Role::Learner, None, at())
-                    .unwrap()
-                    .unwrap();
-                let user = store.user(&account.user.name).unwrap().unwrap();
-                store
-                    .set(&user, recall::store::Setting::NewPerDay(u32::try_from(CARDS).unwrap()))
-                    .unwrap();
-                store.add_member(class.id, user.id, at()).unwrap();
-                let secret = recall::accounts::new_secret();
-                let csrf = recall::web::new_token();
-                store
-                    .add_login(&Login {
-                        token_hash: recall::accounts::secret_hash(&secret),
-                        user: user.id,
-                        csrf: csrf.clone(),
-                        created: at(),
-                        expires: at() + chrono::Duration::days(1),
-                    })
-                    .unwrap();
-                (secret, csrf)
-            })
-            .collect()
-    })
-    .join()
-    .unwrap()
 }
 
 /// The baseline: `INSERTS` bare one-row INSERTs from `POOL` connections at

@@ -16,18 +16,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
 use common::http::Client;
-use recall::store::{Access, Login, Role};
 
 const LEARNERS: usize = 12;
 const CARDS: usize = 15;
-
-fn at() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
-        .unwrap()
-        .to_utc()
-}
 
 struct Server(Child);
 
@@ -36,69 +28,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// A class of `LEARNERS`, each logged in: (user name, cookie, token).
-fn prepare(url: &str) -> Vec<(String, String, String)> {
-    let url = url.to_string();
-    std::thread::spawn(move || {
-        let (mut store, _) = recall::store::open_for_use(
-            std::path::Path::new(&url),
-            Access::ReadWrite,
-            None,
-            at(),
-        )
-        .unwrap();
-        let mut text = String::from(
-            "[deck]\nid = \"f\"\ntitle = \"F\"\nversion = 1\n\n[[areas]]\nid = \"a\"\nname = \"A\"\n",
-        );
-        for i in 0..CARDS {
-            text.push_str(&format!(
-                "\n[[cards]]\nid = \"c{i}\"\narea = \"a\"\nkind = \"basic\"\nfront = \"F{i}\"\nback = \"B{i}\"\n"
-            ));
-        }
-        let deck = recall::deck::check(std::path::Path::new("f.toml"), &text)
-            .deck
-            .unwrap();
-        store.install_deck(&deck, at()).unwrap();
-        let teacher = store
-            .add_account("teacher", Role::Instructor, None, at())
-            .unwrap()
-            .unwrap();
-        let class = store
-            .add_class(teacher.user.id, "F", at())
-            .unwrap()
-            .unwrap();
-        store.assign_deck(class.id, &"f".into()).unwrap();
-        (0..LEARNERS)
-            .map(|n| {
-                let name = format!("learner{n}");
-                let account = store
-                    .add_account(&name, Role::Learner, None, at())
-                    .unwrap()
-                    .unwrap();
-                let user = account.user;
-                store
-                    .set(&user, recall::store::Setting::NewPerDay(u32::try_from(CARDS).unwrap()))
-                    .unwrap();
-                store.add_member(class.id, user.id, at()).unwrap();
-                let secret = recall::accounts::new_secret();
-                let csrf = recall::web::new_token();
-                store
-                    .add_login(&Login {
-                        token_hash: recall::accounts::secret_hash(&secret),
-                        user: user.id,
-                        csrf: csrf.clone(),
-                        created: at(),
-                        expires: at() + chrono::Duration::days(1),
-                    })
-                    .unwrap();
-                (name, secret, csrf)
-            })
-            .collect()
-    })
-    .join()
-    .unwrap()
 }
 
 /// What one learner saw.
@@ -190,7 +119,7 @@ fn a_database_restart_in_the_middle_of_drills_loses_no_saved_answer() {
         return;
     };
     let url = cluster.database();
-    let learners = prepare(&url);
+    let learners = common::class::logged_in(&url, LEARNERS, CARDS);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod class;
 pub mod http;
 pub mod pg;
 
