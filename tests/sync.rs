@@ -12,7 +12,7 @@ use common::Env;
 use recall::model::{CardKey, Mode};
 use recall::review::{Answer, check, record, sync};
 use recall::sched::{Quality, StudyDay};
-use recall::store::{Access, Db};
+use recall::store::{Access, Accounts, Db};
 
 fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().to_utc()
@@ -186,4 +186,125 @@ fn recall_sync_merges_a_laptop_and_the_server() {
     );
     let export = |e: &Env| e.recall(["history", "export"]).output().unwrap().stdout;
     assert_eq!(export(&env), export(&server_env));
+}
+
+#[test]
+fn recall_sync_with_the_class_server_over_http() {
+    let env = Env::new();
+    let server_db = env.dir().join("server.sqlite3");
+    let on_server = env.clone_with_db(server_db.to_str().unwrap());
+    let cards: std::collections::HashMap<String, recall::deck::Card> = recall::deck::shipped()
+        .unwrap()
+        .cards
+        .into_iter()
+        .map(|c| (c.content.prompt(), c))
+        .collect();
+    let plan: Vec<(String, String)> = (0..30).map(|_| (String::new(), "3".to_string())).collect();
+    // The learner drilled in the browser on the server, and on a laptop.
+    common::answer(
+        &on_server.clone_on("2026-03-02T10:00:00Z"),
+        &["--limit", "4"],
+        &cards,
+        &plan,
+        None,
+    );
+    common::answer(&env, &["--limit", "3"], &cards, &plan, None);
+    let hash = recall::accounts::hash_password("the learner's password").unwrap();
+    {
+        let mut store = recall::store::SqliteStore::open(&server_db).unwrap();
+        store
+            .add_account(
+                "tester",
+                recall::store::Role::Learner,
+                Some(&hash),
+                t("2026-03-01T08:00:00Z"),
+            )
+            .unwrap()
+            .unwrap();
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = on_server
+        .process(["serve", "--class", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let _server = Kill(child);
+    let mut printed = String::new();
+    while !printed.contains("Ctrl-C") {
+        use std::io::BufRead;
+        assert!(out.read_line(&mut printed).unwrap() > 0, "{printed}");
+    }
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let url = format!("http://127.0.0.1:{port}");
+
+    // A wrong password gets no token.
+    let wrong = env
+        .recall(["sync", "--server", &url, "--device-token"])
+        .write_stdin("not it\n")
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr)
+            .contains("refused: that name and password do not match an account"),
+        "{}",
+        String::from_utf8_lossy(&wrong.stderr)
+    );
+    let got = env
+        .recall(["sync", "--server", &url, "--device-token"])
+        .write_stdin("the learner's password\n")
+        .output()
+        .unwrap();
+    assert!(
+        got.status.success(),
+        "{}",
+        String::from_utf8_lossy(&got.stderr)
+    );
+    let token = String::from_utf8(got.stdout).unwrap().trim().to_string();
+    assert!(recall::accounts::is_secret(&token));
+
+    // A token nobody gave is refused; the right one merges both ways.
+    let bad = env
+        .recall(["sync", "--server", &url, "--token", &"0".repeat(64)])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown or expired"));
+    let first = env
+        .recall(["sync", "--server", &url, "--token", &token])
+        .output()
+        .unwrap();
+    let said = String::from_utf8(first.stdout).unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        said.contains("(added=3 present=0 skipped=0), received 4 new reviews (3 already here)"),
+        "{said}"
+    );
+    let again = env
+        .recall(["sync", "--server", &url, "--token", &token])
+        .output()
+        .unwrap();
+    let said = String::from_utf8(again.stdout).unwrap();
+    assert!(
+        said.contains("(added=0 present=7 skipped=0), received 0 new reviews (7 already here)"),
+        "{said}"
+    );
+    let export = |e: &Env| e.recall(["history", "export"]).output().unwrap().stdout;
+    assert_eq!(export(&env), export(&on_server));
 }

@@ -99,7 +99,7 @@ impl Throttle {
 }
 
 /// Takes a password attempt for `keys` from the app's throttle.
-fn attempt(app: &App, keys: &[String], now: DateTime<Utc>) -> bool {
+pub(super) fn attempt(app: &App, keys: &[String], now: DateTime<Utc>) -> bool {
     app.shared
         .throttle
         .lock()
@@ -108,7 +108,7 @@ fn attempt(app: &App, keys: &[String], now: DateTime<Utc>) -> bool {
 }
 
 /// The attempt succeeded.
-fn succeeded(app: &App, keys: &[String], now: DateTime<Utc>) {
+pub(super) fn succeeded(app: &App, keys: &[String], now: DateTime<Utc>) {
     app.shared
         .throttle
         .lock()
@@ -119,7 +119,7 @@ fn succeeded(app: &App, keys: &[String], now: DateTime<Utc>) {
 /// The address a request came from: the peer, or behind a trusted proxy
 /// the address it reports (the last `X-Forwarded-For` entry, the one it
 /// added).
-fn client(app: &App, request_headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+pub(super) fn client(app: &App, request_headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
     let proxied = app.shared.class.is_some_and(|c| c.behind_proxy);
     if proxied {
         if let Some(addr) = request_headers

@@ -13,6 +13,7 @@
 //! CSRF). Decisions are the engine's (`session`, `report`); this module
 //! only drives it and renders.
 
+mod api;
 mod auth;
 mod class;
 mod decks;
@@ -450,6 +451,11 @@ impl App {
                 .route("/classes/{class}/export.csv", get(class::export_csv))
                 .route("/classes/{class}/export.json", get(class::export_json))
                 .route("/admin", get(class::admin).post(class::add_account))
+                .route("/api/devices", post(api::device))
+                .route(
+                    "/api/sync",
+                    post(api::sync).layer(DefaultBodyLimit::max(api::SYNC_LIMIT)),
+                )
         } else {
             Router::new().route(
                 "/decks/add",
@@ -684,6 +690,17 @@ impl WebError {
         let back: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
         e.location = Some(format!("/login?next={back}"));
         e
+    }
+
+    /// The error as a program reads it: its status and its sentence as
+    /// plain text (the API's answers).
+    fn plain(self) -> Response {
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{}\n", self.message),
+        )
+            .into_response()
     }
 
     /// 429: too many attempts.

@@ -1,0 +1,163 @@
+//! The class server's side of offline sync, for a learner's own recall
+//! (`recall sync --server URL`): a device token, got once with the
+//! learner's name and password, then a sync that takes the device's log
+//! and gives back the server's. The token is a login of its own, kept as a
+//! digest, sent as `Authorization: Bearer`; these routes take no cookie,
+//! so no other site's page can use them.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::auth::{attempt, client, succeeded};
+use super::{App, WebError, blocking};
+use crate::accounts::{decoy_hash, new_secret, secret_hash, verify_password};
+use crate::store::Login;
+use crate::store::history::{self, Format};
+
+/// How long a device token lasts.
+pub const DEVICE_DAYS: i64 = 90;
+
+/// The largest log a sync may send: about 100,000 reviews.
+pub const SYNC_LIMIT: usize = 32 * 1024 * 1024;
+
+/// `POST /api/devices` (form: name, password): a device token, as text.
+/// Throttled as logins are.
+pub async fn device(
+    State(app): State<App>,
+    headers: HeaderMap,
+    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    body: Bytes,
+) -> Response {
+    device_token(app, headers, peer, body)
+        .await
+        .unwrap_or_else(WebError::plain)
+}
+
+async fn device_token(
+    app: App,
+    headers: HeaderMap,
+    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let field = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let (name, password) = (field("name").trim().to_string(), field("password"));
+    let keys = vec![
+        format!("account:{}", name.to_lowercase()),
+        format!("address:{}", client(&app, &headers, peer.map(|c| (c.0).0))),
+    ];
+    let now = app.now().utc();
+    if !attempt(&app, &keys, now) {
+        return Err(WebError::too_many(
+            "too many failed logins for this account or from this address: wait a minute, then try again",
+        ));
+    }
+    let lookup = name.clone();
+    let account = app
+        .admin(move |store, _| Ok(store.account_named(&lookup)?))
+        .await?;
+    let user = account.as_ref().map(|a| a.user.id);
+    let hash = account
+        .and_then(|a| a.password)
+        .unwrap_or_else(|| decoy_hash().to_string());
+    let matched = blocking(move || Ok(verify_password(&hash, &password))).await?;
+    let Some(user) = user.filter(|_| matched) else {
+        return Err(WebError::new(
+            StatusCode::UNAUTHORIZED,
+            "that name and password do not match an account",
+        ));
+    };
+    succeeded(&app, &keys, now);
+    let secret = new_secret();
+    let login = Login {
+        token_hash: secret_hash(&secret),
+        user,
+        csrf: super::new_token(),
+        created: now,
+        expires: now + chrono::Duration::days(DEVICE_DAYS),
+    };
+    app.admin(move |store, _| Ok(store.add_login(&login)?))
+        .await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{secret}\n"),
+    )
+        .into_response())
+}
+
+/// `POST /api/sync` (`Authorization: Bearer TOKEN`; the body, the
+/// device's log as JSON lines): the device's reviews merged into the
+/// learner's log here, and the whole log here sent back, as JSON lines.
+/// Reviews of cards not installed here are left out and counted.
+pub async fn sync(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
+    merge(app, headers, body)
+        .await
+        .unwrap_or_else(WebError::plain)
+}
+
+async fn merge(app: App, headers: HeaderMap, body: Bytes) -> Result<Response, WebError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| crate::accounts::is_secret(t))
+        .ok_or_else(|| {
+            WebError::new(
+                StatusCode::UNAUTHORIZED,
+                "a sync needs a device token (recall sync --server URL --device-token)",
+            )
+        })?
+        .to_string();
+    let text = String::from_utf8(body.to_vec())
+        .map_err(|_| WebError::bad_request("the log sent is not UTF-8"))?;
+    let now = app.now().utc();
+    app.admin(move |store, _| {
+        let (_, account) = store.login(&secret_hash(&token), now)?.ok_or_else(|| {
+            WebError::new(
+                StatusCode::UNAUTHORIZED,
+                "this device token is unknown or expired: get a new one",
+            )
+        })?;
+        let user = account.user.id;
+        let rows = history::parse(std::path::Path::new("the log sent"), &text)
+            .map_err(|problems| WebError::bad_request(problems.join("; ")))?;
+        let (mut reviews, mut skipped) = (Vec::new(), 0);
+        for (_, row) in rows {
+            let review = row.review().map_err(WebError::bad_request)?;
+            if store.has_card(&review.card)? {
+                reviews.push(review);
+            } else {
+                skipped += 1;
+            }
+        }
+        let report = crate::review::import_history(store, user, &reviews)?;
+        let log =
+            history::write(&store.history(user)?, Format::Jsonl).map_err(WebError::internal)?;
+        Ok((
+            [
+                (header::CONTENT_TYPE, "application/x-ndjson".to_string()),
+                (
+                    header::HeaderName::from_static("x-recall-sync"),
+                    format!(
+                        "added={} present={} skipped={skipped}",
+                        report.added, report.present
+                    ),
+                ),
+            ],
+            log,
+        )
+            .into_response())
+    })
+    .await
+}
