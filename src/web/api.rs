@@ -130,8 +130,16 @@ async fn merge(app: App, headers: HeaderMap, body: Bytes) -> Result<Response, We
             )
         })?;
         let user = account.user.id;
-        let rows = history::parse(std::path::Path::new("the log sent"), &text)
-            .map_err(|problems| WebError::bad_request(problems.join("; ")))?;
+        let rows =
+            history::parse(std::path::Path::new("the log sent"), &text).map_err(|problems| {
+                let shown: Vec<&str> = problems.iter().take(3).map(String::as_str).collect();
+                let more = problems.len().saturating_sub(shown.len());
+                WebError::bad_request(if more > 0 {
+                    format!("{}; and {more} more", shown.join("; "))
+                } else {
+                    shown.join("; ")
+                })
+            })?;
         let (mut reviews, mut skipped) = (Vec::new(), 0);
         for (_, row) in rows {
             let review = row.review().map_err(WebError::bad_request)?;

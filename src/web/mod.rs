@@ -749,6 +749,7 @@ impl From<crate::Error> for WebError {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Error::Store(StoreError::UnknownCard { .. }) => StatusCode::NOT_FOUND,
+            Error::Store(StoreError::HistoryConflict { .. }) => StatusCode::CONFLICT,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let message = match &e {
