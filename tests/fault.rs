@@ -208,8 +208,17 @@ fn a_database_restart_in_the_middle_of_drills_loses_no_saved_answer() {
     .unwrap();
     // A saved answer lost would bring its card back, answered and saved
     // again: more saved than logged.
+    //
+    // An answer whose commit reached the database just as it went away is
+    // answered 503 (the server cannot know it was saved) and shown again;
+    // answered again, it is logged twice: never lost, but at most once
+    // more per 503 the learner saw.
     for (n, (s, logged)) in seen.iter().zip(&histories).enumerate() {
-        assert_eq!(*logged, CARDS, "learner{n} finished: {histories:?}");
+        let unsure = s.statuses.get(&503).copied().unwrap_or(0);
+        assert!(
+            (CARDS..=CARDS + unsure).contains(logged),
+            "learner{n} finished: {histories:?}"
+        );
         assert!(
             s.saved <= *logged,
             "learner{n}: {} said saved, {logged} logged",
