@@ -12,10 +12,9 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::auth::{attempt, client, succeeded};
-use super::{App, WebError, blocking};
-use crate::accounts::{decoy_hash, new_secret, secret_hash, verify_password};
-use crate::store::Login;
+use super::auth::{Credentials, credentials, new_login};
+use super::{App, WebError};
+use crate::accounts::secret_hash;
 use crate::store::history::{self, Format};
 
 /// How long a device token lasts.
@@ -52,42 +51,14 @@ async fn device_token(
             .unwrap_or_default()
     };
     let (name, password) = (field("name").trim().to_string(), field("password"));
-    let keys = vec![
-        format!("account:{}", name.to_lowercase()),
-        format!("address:{}", client(&app, &headers, peer.map(|c| (c.0).0))),
-    ];
-    let now = app.now().utc();
-    if !attempt(&app, &keys, now) {
-        return Err(WebError::too_many(
-            "too many failed logins for this account or from this address: wait a minute, then try again",
-        ));
-    }
-    let lookup = name.clone();
-    let account = app
-        .admin(move |store, _| Ok(store.account_named(&lookup)?))
-        .await?;
-    let user = account.as_ref().map(|a| a.user.id);
-    let hash = account
-        .and_then(|a| a.password)
-        .unwrap_or_else(|| decoy_hash().to_string());
-    let matched = blocking(move || Ok(verify_password(&hash, &password))).await?;
-    let Some(user) = user.filter(|_| matched) else {
+    let peer = peer.map(|c| (c.0).0);
+    let Credentials::Match(user) = credentials(&app, &headers, peer, &name, password).await? else {
         return Err(WebError::new(
             StatusCode::UNAUTHORIZED,
             "that name and password do not match an account",
         ));
     };
-    succeeded(&app, &keys, now);
-    let secret = new_secret();
-    let login = Login {
-        token_hash: secret_hash(&secret),
-        user,
-        csrf: super::new_token(),
-        created: now,
-        expires: now + chrono::Duration::days(DEVICE_DAYS),
-    };
-    app.admin(move |store, _| Ok(store.add_login(&login)?))
-        .await?;
+    let secret = new_login(&app, user, chrono::Duration::days(DEVICE_DAYS)).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         format!("{secret}\n"),

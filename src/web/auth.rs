@@ -99,7 +99,7 @@ impl Throttle {
 }
 
 /// Takes a password attempt for `keys` from the app's throttle.
-pub(super) fn attempt(app: &App, keys: &[String], now: DateTime<Utc>) -> bool {
+fn attempt(app: &App, keys: &[String], now: DateTime<Utc>) -> bool {
     app.shared
         .throttle
         .lock()
@@ -108,7 +108,7 @@ pub(super) fn attempt(app: &App, keys: &[String], now: DateTime<Utc>) -> bool {
 }
 
 /// The attempt succeeded.
-pub(super) fn succeeded(app: &App, keys: &[String], now: DateTime<Utc>) {
+fn succeeded(app: &App, keys: &[String], now: DateTime<Utc>) {
     app.shared
         .throttle
         .lock()
@@ -119,7 +119,7 @@ pub(super) fn succeeded(app: &App, keys: &[String], now: DateTime<Utc>) {
 /// The address a request came from: the peer, or behind a trusted proxy
 /// the address it reports (the last `X-Forwarded-For` entry, the one it
 /// added).
-pub(super) fn client(app: &App, request_headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+fn client(app: &App, request_headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
     let proxied = app.shared.class.is_some_and(|c| c.behind_proxy);
     if proxied {
         if let Some(addr) = request_headers
@@ -192,9 +192,13 @@ pub(super) async fn who(app: &App, headers: &HeaderMap) -> Result<Option<Who>, W
     .await
 }
 
-/// Makes a login for `user` and the response that sets its cookie and
-/// goes to `to`.
-async fn logged_in(app: &App, user: crate::store::UserId, to: &str) -> Result<Response, WebError> {
+/// Records a new login for `user`, lasting `lasts`: its secret, which
+/// nothing keeps.
+pub(super) async fn new_login(
+    app: &App,
+    user: crate::store::UserId,
+    lasts: chrono::Duration,
+) -> Result<String, WebError> {
     let secret = new_secret();
     let now = app.now().utc();
     let login = Login {
@@ -202,10 +206,17 @@ async fn logged_in(app: &App, user: crate::store::UserId, to: &str) -> Result<Re
         user,
         csrf: super::new_token(),
         created: now,
-        expires: now + chrono::Duration::days(LOGIN_DAYS),
+        expires: now + lasts,
     };
     app.admin(move |store, _| Ok(store.add_login(&login)?))
         .await?;
+    Ok(secret)
+}
+
+/// Makes a login for `user` and the response that sets its cookie and
+/// goes to `to`.
+async fn logged_in(app: &App, user: crate::store::UserId, to: &str) -> Result<Response, WebError> {
+    let secret = new_login(app, user, chrono::Duration::days(LOGIN_DAYS)).await?;
     let mut response = see_other(to);
     let headers = response.headers_mut();
     headers.append(
@@ -306,6 +317,58 @@ pub async fn login_page(
     })
 }
 
+/// What a name and password came to.
+pub(super) enum Credentials {
+    /// They match this account, whose user it is.
+    Match(crate::store::UserId),
+    /// They do not; `known` when the name is an account's.
+    Wrong {
+        /// Whether the name is an account's.
+        known: bool,
+    },
+}
+
+/// Checks a name and password against the accounts, throttled per
+/// account and per address: 429 when either has had its fill of failures
+/// this minute (the password is then not looked at). A wrong name takes
+/// as long as a wrong password.
+pub(super) async fn credentials(
+    app: &App,
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    name: &str,
+    password: String,
+) -> Result<Credentials, WebError> {
+    let keys = vec![
+        format!("account:{}", name.to_lowercase()),
+        format!("address:{}", client(app, headers, peer)),
+    ];
+    let now = app.now().utc();
+    if !attempt(app, &keys, now) {
+        return Err(WebError::too_many(
+            "too many failed logins for this account or from this address: wait a minute, then try again",
+        ));
+    }
+    let lookup = name.to_string();
+    let account = app
+        .admin(move |store, _| Ok(store.account_named(&lookup)?))
+        .await?;
+    let user = account.as_ref().map(|a| a.user.id);
+    let hash = account
+        .and_then(|a| a.password)
+        .unwrap_or_else(|| decoy_hash().to_string());
+    let matched = blocking(move || Ok(verify_password(&hash, &password))).await?;
+    Ok(match user.filter(|_| matched) {
+        Some(user) => {
+            succeeded(app, &keys, now);
+            Credentials::Match(user)
+        }
+        None => Credentials::Wrong {
+            known: user.is_some(),
+        },
+    })
+}
+
 /// `POST /login`: checks the name and password, unless this account or
 /// address has failed too often in the last minute.
 pub async fn log_in(
@@ -317,41 +380,20 @@ pub async fn log_in(
     let name = fields.get("name").unwrap_or("").trim().to_string();
     let password = fields.get("password").unwrap_or("").to_string();
     let next = next_path(fields.get("next"));
-    let keys = vec![
-        format!("account:{}", name.to_lowercase()),
-        format!("address:{}", client(&app, &headers, peer.map(|c| (c.0).0))),
-    ];
-    let now = app.now().utc();
-    if !attempt(&app, &keys, now) {
-        return Err(WebError::too_many(
-            "too many failed logins for this account or from this address: wait a minute, then try again",
-        ));
-    }
-    let lookup = name.clone();
-    let account = app
-        .admin(move |store, _| Ok(store.account_named(&lookup)?))
-        .await?;
-    let user = account.as_ref().map(|a| a.user.id);
-    let hash = account
-        .and_then(|a| a.password)
-        .unwrap_or_else(|| decoy_hash().to_string());
-    let matched = blocking(move || Ok(verify_password(&hash, &password))).await?;
-    match user.filter(|_| matched) {
-        Some(user) => {
-            succeeded(&app, &keys, now);
-            logged_in(&app, user, &next).await
-        }
-        None => {
+    let peer = peer.map(|c| (c.0).0);
+    match credentials(&app, &headers, peer, &name, password).await? {
+        Credentials::Match(user) => logged_in(&app, user, &next).await,
+        Credentials::Wrong { known } => {
             // What was typed as a name is logged only when it is one: a
             // password typed in the wrong field is not.
-            let who = if user.is_some() {
+            let who = if known {
                 format!("account {:?}", crate::text::clean(&name))
             } else {
                 "an unknown name".to_string()
             };
             eprintln!(
                 "recall: failed login for {who} from {}",
-                keys[1].trim_start_matches("address:")
+                client(&app, &headers, peer)
             );
             let tok = fields.get("token").unwrap_or("").to_string();
             Ok((
