@@ -679,7 +679,7 @@ fn exam_attempts_are_saved_answer_by_answer(s: &mut dyn Store) {
     );
 }
 
-fn the_report_reads_cards_scheduled_reviews_and_prompts(s: &mut dyn Store) {
+fn the_report_reads_cards_counts_scheduled_reviews_and_names_cards(s: &mut dyn Store) {
     let user = setup(s);
     let one = state(1, 250, 1, 0, "2026-03-03");
     let two = state(2, 250, 6, 0, "2026-03-09");
@@ -755,23 +755,82 @@ fn the_report_reads_cards_scheduled_reviews_and_prompts(s: &mut dyn Store) {
             ("b1".to_string(), false, Some(0)),
         ]
     );
-    let scheduled: Vec<(String, StudyDay, u8, u32)> = s
-        .scheduled_reviews(&[user], None, day("2026-03-01"), day("2026-03-31"))
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.area, r.day, r.quality.value(), r.interval_before))
-        .collect();
+    let tallies = |s: &dyn Store, from: &str| -> Vec<(String, StudyDay, bool, bool, usize)> {
+        s.review_tallies(&[user], None, day(from), day("2026-03-31"))
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.area, r.day, r.passed, r.mature, r.count))
+            .collect()
+    };
     assert_eq!(
-        scheduled,
+        tallies(s, "2026-03-01"),
         [
-            ("a".to_string(), day("2026-03-03"), 4, 1),
-            ("b".to_string(), day("2026-03-03"), 1, 1),
+            ("a".to_string(), day("2026-03-03"), true, false, 1),
+            ("b".to_string(), day("2026-03-03"), false, false, 1),
         ]
     );
-    assert!(
-        s.scheduled_reviews(&[user], None, day("2026-03-04"), day("2026-03-31"))
-            .unwrap()
-            .is_empty()
+    assert!(tallies(s, "2026-03-04").is_empty());
+    // On 03-05: a young and a mature card of area a, and b1 after its
+    // lapse (no repetitions: relearned, not counted); on 03-06 two answers
+    // to b1 in the same millisecond, taken in grade order (the failed one
+    // first).
+    let mature = state(4, 250, 30, 0, "2026-03-05");
+    for (review, before) in [
+        (
+            new_review("7", "a2", "2026-03-05T09:00:00Z", Mode::Drill, 5),
+            mature,
+        ),
+        (
+            new_review("8", "a1", "2026-03-05T09:01:00Z", Mode::Quiz, 3),
+            two,
+        ),
+        (
+            new_review("9", "b1", "2026-03-05T09:02:00Z", Mode::Drill, 4),
+            lapsed,
+        ),
+        (
+            new_review("10", "b1", "2026-03-06T09:00:00Z", Mode::Drill, 4),
+            one,
+        ),
+        (
+            new_review("11", "b1", "2026-03-06T09:00:00Z", Mode::Drill, 2),
+            one,
+        ),
+    ] {
+        write(s, user, review, before, before, None);
+    }
+    assert_eq!(
+        tallies(s, "2026-03-04"),
+        [
+            ("a".to_string(), day("2026-03-05"), true, false, 1),
+            ("a".to_string(), day("2026-03-05"), true, true, 1),
+            ("b".to_string(), day("2026-03-06"), false, false, 1),
+        ]
+    );
+    // Another learner's answers count for them alone.
+    let ben = s
+        .add_user("ben", t("2026-03-01T08:00:00Z"))
+        .unwrap()
+        .unwrap()
+        .id;
+    for (id, card) in [("12", "a1"), ("13", "a2")] {
+        let review = new_review(id, card, "2026-03-05T10:00:00Z", Mode::Drill, 4);
+        write(s, ben, review, one, one, None);
+    }
+    let both = s
+        .review_tallies(&[ben, user], None, day("2026-03-05"), day("2026-03-05"))
+        .unwrap();
+    let counted: Vec<(UserId, &str, bool, usize)> = both
+        .iter()
+        .map(|r| (r.user, r.area.as_str(), r.mature, r.count))
+        .collect();
+    assert_eq!(
+        counted,
+        [
+            (ben, "a", false, 2),
+            (user, "a", false, 1),
+            (user, "a", true, 1),
+        ]
     );
     assert_eq!(
         s.card_prompt(&key("a1")).unwrap().as_deref(),
@@ -1305,8 +1364,8 @@ macro_rules! contract {
             }
 
             #[test]
-            fn the_report_reads_cards_scheduled_reviews_and_prompts() {
-                run(super::the_report_reads_cards_scheduled_reviews_and_prompts);
+            fn the_report_reads_cards_counts_scheduled_reviews_and_names_cards() {
+                run(super::the_report_reads_cards_counts_scheduled_reviews_and_names_cards);
             }
 
             #[test]

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::model::{CardId, CardKey, DeckId, UserId};
 use crate::sched::StudyDay;
-use crate::store::{AreaName, Decks, ExamScore, ReportCard, ReportSource, ScheduledReview, User};
+use crate::store::{AreaName, Decks, ExamScore, ReportCard, ReportSource, ReviewTally, User};
 use crate::{Error, Result};
 
 /// Loads what a report on `users` needs from the store and builds it: a
@@ -30,7 +30,7 @@ pub fn load(
     let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
     let areas = store.report_areas(deck)?;
     let cards = store.report_cards(&ids, deck)?;
-    let reviews = store.scheduled_reviews(&ids, deck, window.earliest(), window.today)?;
+    let reviews = store.review_tallies(&ids, deck, window.earliest(), window.today)?;
     let exams = store.latest_exam_scores(&ids, deck)?;
     let rows = Rows {
         areas: &areas,
@@ -120,7 +120,7 @@ pub fn build(
 #[derive(Default)]
 struct Parts<'a> {
     cards: Vec<&'a ReportCard>,
-    reviews: Vec<&'a ScheduledReview>,
+    reviews: Vec<&'a ReviewTally>,
     exams: Vec<&'a ExamScore>,
 }
 
@@ -132,7 +132,7 @@ fn section(
     prompt: &mut dyn FnMut(&CardKey) -> String,
 ) -> Section {
     let (cards, exams) = (&parts.cards, &parts.exams);
-    let in_window: Vec<&ScheduledReview> = parts
+    let in_window: Vec<&ReviewTally> = parts
         .reviews
         .iter()
         .copied()
@@ -181,7 +181,7 @@ fn figures<'a>(
     area: &str,
     name: &str,
     cards: impl Iterator<Item = &'a ReportCard>,
-    reviews: impl Iterator<Item = &'a ScheduledReview>,
+    reviews: impl Iterator<Item = &'a ReviewTally>,
     exams: impl Iterator<Item = &'a ExamScore>,
     today: StudyDay,
 ) -> Figures {
@@ -226,14 +226,15 @@ fn figures<'a>(
         f.average_ease = (eased > 0).then(|| (ease_sum as f64 / eased as f64).round() / 100.0);
     }
     for r in reviews {
-        let passed = r.quality.passed();
-        f.reviews.add(passed);
-        if r.interval_before < MATURE_DAYS {
-            f.young.add(passed);
+        f.reviews.add(r.passed, r.count);
+        if r.mature {
+            f.mature.add(r.passed, r.count);
         } else {
-            f.mature.add(passed);
+            f.young.add(r.passed, r.count);
         }
-        f.lapses += usize::from(!passed);
+        if !r.passed {
+            f.lapses += r.count;
+        }
     }
     let (mut correct, mut total, mut latest) = (0, 0, None);
     for e in exams {
@@ -251,7 +252,7 @@ fn figures<'a>(
 }
 
 /// Twelve weeks of scheduled reviews, oldest first, the last ending today.
-fn weekly(reviews: &[&ScheduledReview], today: StudyDay) -> Vec<Week> {
+fn weekly(reviews: &[&ReviewTally], today: StudyDay) -> Vec<Week> {
     (0..12u32)
         .rev()
         .map(|back| {
@@ -259,7 +260,7 @@ fn weekly(reviews: &[&ScheduledReview], today: StudyDay) -> Vec<Week> {
             let from = StudyDay::from(to.date() - chrono::Days::new(6));
             let mut share = Share::default();
             for r in reviews.iter().filter(|r| r.day >= from && r.day <= to) {
-                share.add(r.quality.passed());
+                share.add(r.passed, r.count);
             }
             Week {
                 from: from.to_string(),

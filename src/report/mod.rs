@@ -18,7 +18,7 @@ mod status;
 use serde::Serialize;
 
 use crate::sched::StudyDay;
-use crate::store::{AreaName, ExamScore, ReportCard, ScheduledReview};
+use crate::store::{AreaName, ExamScore, ReportCard, ReviewTally};
 
 pub use build::{build, load};
 pub use status::{Status, StatusRow, status};
@@ -26,8 +26,7 @@ pub use status::{Status, StatusRow, status};
 /// The JSON schema's version: bumped on any change that is not an addition.
 pub const SCHEMA: u32 = 1;
 
-/// Young reviews have an interval before them under this many days.
-pub const MATURE_DAYS: u32 = 21;
+pub use crate::sched::MATURE_DAYS;
 
 /// A count of scheduled reviews and how many passed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -41,9 +40,9 @@ pub struct Share {
 }
 
 impl Share {
-    fn add(&mut self, passed: bool) {
-        self.reviews += 1;
-        self.passed += usize::from(passed);
+    fn add(&mut self, passed: bool, count: usize) {
+        self.reviews += count;
+        self.passed += if passed { count } else { 0 };
         self.retention = ratio(self.passed, self.reviews);
     }
 }
@@ -202,8 +201,9 @@ pub struct Rows<'a> {
     pub areas: &'a [AreaName],
     /// The learners' cards with their state, retired ones too.
     pub cards: &'a [ReportCard],
-    /// The learners' scheduled reviews from [`Window::earliest`] to today.
-    pub reviews: &'a [ScheduledReview],
+    /// The learners' scheduled reviews from [`Window::earliest`] to today,
+    /// counted.
+    pub reviews: &'a [ReviewTally],
     /// Each learner's latest scored exam score per area.
     pub exams: &'a [ExamScore],
 }

@@ -12,4 +12,8 @@ pub mod sm2;
 
 pub use clock::{Now, Rollover, RolloverError, StudyDay};
 pub use grade::Grade;
+/// Young cards and reviews have an interval (before the answer) under this
+/// many days; mature ones this many or more.
+pub const MATURE_DAYS: u32 = 21;
+
 pub use sm2::{Ease, Interval, Quality, QualityError, State};

@@ -338,14 +338,16 @@ pub trait ReportSource {
         deck: Option<&DeckId>,
     ) -> Result<Vec<ReportCard>, StoreError>;
 
-    /// The scheduled reviews of `users` between two study days.
-    fn scheduled_reviews(
+    /// The scheduled reviews of `users` between two study days, counted in
+    /// the database: one row per learner, area, day, result and maturity,
+    /// in (learner, deck, area, day) order.
+    fn review_tallies(
         &self,
         users: &[UserId],
         deck: Option<&DeckId>,
         from: StudyDay,
         to: StudyDay,
-    ) -> Result<Vec<ScheduledReview>, StoreError>;
+    ) -> Result<Vec<ReviewTally>, StoreError>;
 
     /// Each user's score per area in their latest scored exam that asked
     /// about it.

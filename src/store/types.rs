@@ -489,22 +489,31 @@ pub struct ReportCard {
     pub state: Option<State>,
 }
 
-/// A scheduled review: the first drill or quiz answer of a study day to a
-/// card already learned (repetitions of 1 or more before it).
+/// Scheduled reviews counted by the store: how many of one learner's
+/// scheduled reviews of one area on one study day passed (or failed), on
+/// young (or mature) cards.
+///
+/// A scheduled review is the first drill or quiz answer of a study day to
+/// a card already learned (repetitions of 1 or more before it). Answers
+/// given in the same millisecond are taken in the order (mode, grade,
+/// state before, recording).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScheduledReview {
+pub struct ReviewTally {
     /// The learner who answered.
     pub user: UserId,
-    /// The card's deck.
+    /// The cards' deck.
     pub deck: DeckId,
-    /// The id of the card's area.
+    /// The id of the cards' area.
     pub area: String,
-    /// The study day it counts for.
+    /// The study day they count for.
     pub day: StudyDay,
-    /// The grade recorded.
-    pub quality: Quality,
-    /// The interval before the answer: under 21 days is young, else mature.
-    pub interval_before: u32,
+    /// Whether they passed (grade 3 or more).
+    pub passed: bool,
+    /// Whether the interval before them was [`crate::sched::MATURE_DAYS`]
+    /// or more.
+    pub mature: bool,
+    /// How many there were (1 or more).
+    pub count: usize,
 }
 
 /// The latest scored exam score of a user in one area.

@@ -5,10 +5,10 @@
 //! Text keys (deck, card and area ids) are ordered `COLLATE "C"`, byte by
 //! byte, as SQLite orders them, whatever the database's own collation.
 
-use super::{PgStore, day_of, quality_of, rescheduling_modes, state_at, time_of, u};
+use super::{PgStore, day_of, rescheduling_modes, state_at, time_of};
 use crate::model::{CardId, CardKey, DeckId, UserId};
-use crate::sched::StudyDay;
-use crate::store::{AreaName, ExamScore, ReportCard, ReportSource, ScheduledReview, StoreError};
+use crate::sched::{MATURE_DAYS, Quality, StudyDay};
+use crate::store::{AreaName, ExamScore, ReportCard, ReportSource, ReviewTally, StoreError};
 
 /// A deck filter as bound: `NULL` for every deck.
 fn deck_param(deck: Option<&DeckId>) -> Option<&str> {
@@ -91,62 +91,67 @@ impl ReportSource for PgStore {
             .map(|c| c.content.prompt()))
     }
 
-    /// The scheduled reviews of `users` on study days `from` to `to`.
-    ///
-    /// Each user's drill and quiz answers are read in (day, card, time)
-    /// order, and the first of each card's day is kept when the card was
-    /// already learned: one ordered scan, no correlated subquery. Answers
-    /// given at the same time are taken in the order SQLite's covering
-    /// index gives them (mode, grade, state before, then recording).
-    fn scheduled_reviews(
+    /// One statement for every user: each one's drill and quiz answers in
+    /// the span are numbered within their card's day in the order (time,
+    /// mode, grade, state before, recording), byte order for text as in
+    /// SQLite; the first of each, when the card was already learned, is
+    /// counted.
+    fn review_tallies(
         &self,
         users: &[UserId],
         deck: Option<&DeckId>,
         from: StudyDay,
         to: StudyDay,
-    ) -> Result<Vec<ScheduledReview>, StoreError> {
+    ) -> Result<Vec<ReviewTally>, StoreError> {
         let err = self.err();
         let deck = deck_param(deck);
         let (from, to) = (from.to_string(), to.to_string());
+        let ids: Vec<i64> = users.iter().map(|u| u.0).collect();
         let sql = format!(
-            "SELECT r.deck_id, r.card_id, c.area_id, r.study_day, r.quality, r.before_reps,
-                r.before_interval
-             FROM reviews r
-             JOIN cards c ON c.deck_id = r.deck_id AND c.id = r.card_id
-             WHERE r.user_id = $1 AND r.study_day BETWEEN $3 AND $4
-               AND r.mode IN ({}) AND ($2::TEXT IS NULL OR r.deck_id = $2)
-             ORDER BY r.study_day COLLATE \"C\", r.deck_id COLLATE \"C\",
-                r.card_id COLLATE \"C\", r.reviewed_at COLLATE \"C\", r.mode COLLATE \"C\",
-                r.quality, r.before_reps, r.before_interval, r.id",
-            rescheduling_modes()
+            "SELECT user_id, deck_id, area_id, study_day, quality >= {pass},
+                before_interval >= {mature}, COUNT(*)
+             FROM (
+                SELECT r.user_id, r.deck_id, c.area_id, r.study_day, r.quality, r.before_reps,
+                    r.before_interval,
+                    ROW_NUMBER() OVER (
+                        PARTITION BY r.user_id, r.study_day, r.deck_id, r.card_id
+                        ORDER BY r.reviewed_at COLLATE \"C\", r.mode COLLATE \"C\", r.quality,
+                            r.before_reps, r.before_interval, r.id
+                    ) AS nth
+                FROM reviews r
+                JOIN cards c ON c.deck_id = r.deck_id AND c.id = r.card_id
+                WHERE r.user_id = ANY($1) AND r.study_day BETWEEN $3 AND $4
+                  AND r.mode IN ({modes}) AND ($2::TEXT IS NULL OR r.deck_id = $2)
+             ) f
+             WHERE nth = 1 AND before_reps >= 1
+             GROUP BY user_id, deck_id, area_id, study_day, 5, 6
+             ORDER BY user_id, deck_id COLLATE \"C\", area_id COLLATE \"C\",
+                study_day COLLATE \"C\", 5, 6",
+            pass = Quality::PASS.value(),
+            mature = MATURE_DAYS,
+            modes = rescheduling_modes()
         );
-        let mut db = self.db();
-        let stmt = db.prepare(sql.as_str()).map_err(&err)?;
-        let mut out = Vec::new();
-        for &user in users {
-            let rows = db
-                .query(&stmt, &[&user.0, &deck, &from, &to])
-                .map_err(&err)?;
-            let mut last: Option<(String, String, String)> = None;
-            for r in &rows {
-                let key: (String, String, String) = (r.get(3), r.get(0), r.get(1));
-                if last.as_ref() == Some(&key) {
-                    continue;
-                }
-                let reps: i64 = r.get(5);
-                if reps >= 1 {
-                    out.push(ScheduledReview {
-                        user,
-                        deck: DeckId::from(key.1.as_str()),
-                        area: r.get(2),
-                        day: day_of(&key.0)?,
-                        quality: quality_of(r.get(4))?,
-                        interval_before: u(r.get(6)),
-                    });
-                }
-                last = Some(key);
-            }
+        let rows = self
+            .db()
+            .query(sql.as_str(), &[&ids, &deck, &from, &to])
+            .map_err(&err)?;
+        let order: std::collections::HashMap<i64, usize> =
+            ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let day: String = r.get(3);
+            out.push(ReviewTally {
+                user: UserId(r.get(0)),
+                deck: DeckId::from(r.get::<_, String>(1)),
+                area: r.get(2),
+                day: day_of(&day)?,
+                passed: r.get(4),
+                mature: r.get(5),
+                count: count_of(r.get(6)),
+            });
         }
+        // In the order the users were asked for, as SQLite gives them.
+        out.sort_by_key(|t| order.get(&t.user.0).copied().unwrap_or(usize::MAX));
         Ok(out)
     }
 

@@ -7,8 +7,8 @@ use rusqlite::{OptionalExtension, params};
 use super::reviews::{STATE_COLUMNS, state_at};
 use super::{SqliteStore, rescheduling_modes, time_of};
 use crate::model::{CardKey, DeckId, UserId};
-use crate::sched::StudyDay;
-use crate::store::{AreaName, ExamScore, ReportCard, ReportSource, ScheduledReview, StoreError};
+use crate::sched::{MATURE_DAYS, Quality, StudyDay};
+use crate::store::{AreaName, ExamScore, ReportCard, ReportSource, ReviewTally, StoreError};
 
 impl ReportSource for SqliteStore {
     fn report_areas(&self, deck: Option<&DeckId>) -> Result<Vec<AreaName>, StoreError> {
@@ -83,56 +83,59 @@ impl ReportSource for SqliteStore {
             .map(|c| c.content.prompt()))
     }
 
-    /// The scheduled reviews of `users` on study days `from` to `to`.
-    ///
-    /// Each user's drill and quiz answers are read in (day, card, time)
-    /// order from a covering index, and the first of each card's day is
-    /// kept when the card was already learned: one ordered scan, no
-    /// correlated subquery.
-    fn scheduled_reviews(
+    /// Each user's drill and quiz answers in the span are numbered within
+    /// their card's day in the covering index's order (time, mode, grade,
+    /// state before, then recording); the first of each, when the card was
+    /// already learned, is counted.
+    fn review_tallies(
         &self,
         users: &[UserId],
         deck: Option<&DeckId>,
         from: StudyDay,
         to: StudyDay,
-    ) -> Result<Vec<ScheduledReview>, StoreError> {
+    ) -> Result<Vec<ReviewTally>, StoreError> {
         let err = self.err();
         let sql = format!(
-            "SELECT r.deck_id, r.card_id, c.area_id, r.study_day, r.quality, r.before_reps,
-                r.before_interval
-             FROM reviews r INDEXED BY reviews_by_day_card
-             JOIN cards c ON c.deck_id = r.deck_id AND c.id = r.card_id
-             WHERE r.user_id = ?1 AND r.study_day BETWEEN ?3 AND ?4
-               AND r.mode IN ({}) AND (?2 IS NULL OR r.deck_id = ?2)
-             ORDER BY r.study_day, r.deck_id, r.card_id, r.reviewed_at",
-            rescheduling_modes()
+            "SELECT deck_id, area_id, study_day, quality >= {pass}, before_interval >= {mature},
+                COUNT(*)
+             FROM (
+                SELECT r.deck_id, c.area_id, r.study_day, r.quality, r.before_reps,
+                    r.before_interval,
+                    ROW_NUMBER() OVER (
+                        PARTITION BY r.study_day, r.deck_id, r.card_id
+                        ORDER BY r.reviewed_at, r.mode, r.quality, r.before_reps,
+                            r.before_interval, r.id
+                    ) AS nth
+                FROM reviews r INDEXED BY reviews_by_day_card
+                JOIN cards c ON c.deck_id = r.deck_id AND c.id = r.card_id
+                WHERE r.user_id = ?1 AND r.study_day BETWEEN ?3 AND ?4
+                  AND r.mode IN ({modes}) AND (?2 IS NULL OR r.deck_id = ?2)
+             )
+             WHERE nth = 1 AND before_reps >= 1
+             GROUP BY deck_id, area_id, study_day, 4, 5
+             ORDER BY deck_id, area_id, study_day, 4, 5",
+            pass = Quality::PASS.value(),
+            mature = MATURE_DAYS,
+            modes = rescheduling_modes()
         );
         let mut stmt = self.conn.prepare(&sql).map_err(&err)?;
         let mut out = Vec::new();
         for &user in users {
-            let mut rows = stmt.query(params![user, deck, from, to]).map_err(&err)?;
-            let mut last: Option<(StudyDay, DeckId, String)> = None;
-            while let Some(r) = rows.next().map_err(&err)? {
-                let key: (StudyDay, DeckId, String) = (
-                    r.get(3).map_err(&err)?,
-                    r.get(0).map_err(&err)?,
-                    r.get(1).map_err(&err)?,
-                );
-                if last.as_ref() == Some(&key) {
-                    continue;
-                }
-                let reps: u32 = r.get(5).map_err(&err)?;
-                if reps >= 1 {
-                    out.push(ScheduledReview {
+            let rows = stmt
+                .query_map(params![user, deck, from, to], |r| {
+                    Ok(ReviewTally {
                         user,
-                        deck: key.1.clone(),
-                        area: r.get(2).map_err(&err)?,
-                        day: key.0,
-                        quality: r.get(4).map_err(&err)?,
-                        interval_before: r.get(6).map_err(&err)?,
-                    });
-                }
-                last = Some(key);
+                        deck: r.get(0)?,
+                        area: r.get(1)?,
+                        day: r.get(2)?,
+                        passed: r.get(3)?,
+                        mature: r.get(4)?,
+                        count: r.get(5)?,
+                    })
+                })
+                .map_err(&err)?;
+            for row in rows {
+                out.push(row.map_err(&err)?);
             }
         }
         Ok(out)
