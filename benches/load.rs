@@ -21,11 +21,15 @@ mod http;
 #[path = "../tests/common/class.rs"]
 mod class;
 
-use std::io::{BufRead, BufReader};
+#[path = "../tests/common/server.rs"]
+#[allow(dead_code)]
+mod server;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use server::Server;
 
 const LEARNERS: usize = 500;
 const CARDS: usize = 20;
@@ -69,28 +73,12 @@ fn run(name: &str, db: &str, dir: &Path) {
         .map(|(_, cookie, token)| (cookie, token))
         .collect();
     let baseline = inserts(Path::new(db));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_recall"))
-        .args(["serve", "--class", "--listen", &format!("127.0.0.1:{port}")])
-        .env("RECALL_DB", db)
-        .env("RECALL_NOW", "2026-03-02T09:00:00Z")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(server.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("Ctrl-C") {
-        line.clear();
-        assert!(out.read_line(&mut line).unwrap() > 0, "the server stopped");
-    }
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    let server = Server(server);
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let server = Server::class(
+        Path::new(env!("CARGO_BIN_EXE_recall")),
+        db,
+        "2026-03-02T09:00:00Z",
+    );
+    let addr = server.addr;
 
     let started = Instant::now();
     let results: Vec<(Vec<Duration>, usize)> = std::thread::scope(|scope| {
@@ -101,7 +89,7 @@ fn run(name: &str, db: &str, dir: &Path) {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let wall = started.elapsed();
-    let peak = peak_mb(server.0.id());
+    let peak = server.peak_mb();
     drop(server);
 
     let mut times: Vec<Duration> = results.iter().flat_map(|r| r.0.iter().copied()).collect();
@@ -135,26 +123,6 @@ fn run(name: &str, db: &str, dir: &Path) {
         rate / baseline
     );
     let _ = dir;
-}
-
-/// Kills the server however the run ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The server's peak resident memory, in MB.
-fn peak_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// The baseline: `INSERTS` bare one-row INSERTs from `POOL` connections at

@@ -10,25 +10,15 @@
 mod common;
 
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::http::Client;
+use common::server::Server;
 
 const LEARNERS: usize = 12;
 const CARDS: usize = 15;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// What one learner saw.
 #[derive(Default)]
@@ -120,34 +110,12 @@ fn a_database_restart_in_the_middle_of_drills_loses_no_saved_answer() {
     };
     let url = cluster.database();
     let learners = common::class::logged_in(&url, LEARNERS, CARDS);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("recall"))
-        .args(["serve", "--class", "--listen", &format!("127.0.0.1:{port}")])
-        .env("RECALL_DB", &url)
-        .env("RECALL_NOW", "2026-03-02T09:00:00Z")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut err = child.stderr.take().unwrap();
-    let log = std::thread::spawn(move || {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut err, &mut text).unwrap();
-        text
-    });
-    let mut line = String::new();
-    while !line.contains("Ctrl-C") {
-        line.clear();
-        assert!(out.read_line(&mut line).unwrap() > 0, "the server stopped");
-    }
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    let server = Server(child);
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let server = Server::class(
+        assert_cmd::cargo::cargo_bin!("recall"),
+        &url,
+        "2026-03-02T09:00:00Z",
+    );
+    let addr = server.addr;
 
     let answered = AtomicUsize::new(0);
     let seen: Vec<Seen> = std::thread::scope(|scope| {
@@ -170,8 +138,7 @@ fn a_database_restart_in_the_middle_of_drills_loses_no_saved_answer() {
         cluster.start();
         drills.into_iter().map(|d| d.join().unwrap()).collect()
     });
-    drop(server);
-    let log = log.join().unwrap();
+    let log = server.stop();
 
     let mut statuses: HashMap<u16, usize> = HashMap::new();
     for s in &seen {

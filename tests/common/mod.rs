@@ -6,6 +6,7 @@
 pub mod class;
 pub mod http;
 pub mod pg;
+pub mod server;
 
 use std::collections::HashMap;
 
