@@ -91,11 +91,12 @@ impl ReportSource for PgStore {
             .map(|c| c.content.prompt()))
     }
 
-    /// One statement for every user: each one's drill and quiz answers in
-    /// the span are numbered within their card's day in the order (time,
-    /// mode, grade, state before, recording), byte order for text as in
-    /// SQLite; the first of each, when the card was already learned, is
-    /// counted.
+    /// One statement for every user, each counted on their own: their
+    /// drill and quiz answers in the span, read from the covering index,
+    /// the first of each card's day in the order (time, mode, grade, state
+    /// before; answers tied on all of these are the same for a count),
+    /// byte order for text as in SQLite, counted when the card was already
+    /// learned.
     fn review_tallies(
         &self,
         users: &[UserId],
@@ -108,25 +109,25 @@ impl ReportSource for PgStore {
         let (from, to) = (from.to_string(), to.to_string());
         let ids: Vec<i64> = users.iter().map(|u| u.0).collect();
         let sql = format!(
-            "SELECT user_id, deck_id, area_id, study_day, quality >= {pass},
-                before_interval >= {mature}, COUNT(*)
-             FROM (
-                SELECT r.user_id, r.deck_id, c.area_id, r.study_day, r.quality, r.before_reps,
-                    r.before_interval,
-                    ROW_NUMBER() OVER (
-                        PARTITION BY r.user_id, r.study_day, r.deck_id, r.card_id
-                        ORDER BY r.reviewed_at COLLATE \"C\", r.mode COLLATE \"C\", r.quality,
-                            r.before_reps, r.before_interval, r.id
-                    ) AS nth
-                FROM reviews r
-                JOIN cards c ON c.deck_id = r.deck_id AND c.id = r.card_id
-                WHERE r.user_id = ANY($1) AND r.study_day BETWEEN $3 AND $4
-                  AND r.mode IN ({modes}) AND ($2::TEXT IS NULL OR r.deck_id = $2)
-             ) f
-             WHERE nth = 1 AND before_reps >= 1
-             GROUP BY user_id, deck_id, area_id, study_day, 5, 6
-             ORDER BY user_id, deck_id COLLATE \"C\", area_id COLLATE \"C\",
-                study_day COLLATE \"C\", 5, 6",
+            "SELECT u.id, g.deck_id, g.area_id, g.study_day, g.passed, g.mature, g.n
+             FROM unnest($1::BIGINT[]) AS u(id)
+             CROSS JOIN LATERAL (
+                SELECT f.deck_id, c.area_id, f.study_day, f.quality >= {pass} AS passed,
+                    f.before_interval >= {mature} AS mature, COUNT(*) AS n
+                FROM (
+                    SELECT DISTINCT ON (r.study_day, r.deck_id, r.card_id)
+                        r.deck_id, r.card_id, r.study_day, r.quality, r.before_reps,
+                        r.before_interval
+                    FROM reviews r
+                    WHERE r.user_id = u.id AND r.study_day BETWEEN $3 AND $4
+                      AND r.mode IN ({modes}) AND ($2::TEXT IS NULL OR r.deck_id = $2)
+                    ORDER BY r.study_day, r.deck_id, r.card_id, r.reviewed_at COLLATE \"C\",
+                        r.mode COLLATE \"C\", r.quality, r.before_reps, r.before_interval
+                ) f
+                JOIN cards c ON c.deck_id = f.deck_id AND c.id = f.card_id
+                WHERE f.before_reps >= 1
+                GROUP BY 1, 2, 3, 4, 5
+             ) g",
             pass = Quality::PASS.value(),
             mature = MATURE_DAYS,
             modes = rescheduling_modes()
@@ -150,8 +151,19 @@ impl ReportSource for PgStore {
                 count: count_of(r.get(6)),
             });
         }
-        // In the order the users were asked for, as SQLite gives them.
-        out.sort_by_key(|t| order.get(&t.user.0).copied().unwrap_or(usize::MAX));
+        // In the order the users were asked for, then by key in byte
+        // order, as SQLite gives them.
+        out.sort_unstable_by(|a, b| {
+            let at = |t: &ReviewTally| order.get(&t.user.0).copied().unwrap_or(usize::MAX);
+            (at(a), &a.deck, &a.area, a.day, a.passed, a.mature).cmp(&(
+                at(b),
+                &b.deck,
+                &b.area,
+                b.day,
+                b.passed,
+                b.mature,
+            ))
+        });
         Ok(out)
     }
 

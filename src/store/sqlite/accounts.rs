@@ -516,14 +516,15 @@ impl Classes for SqliteStore {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT r.deck_id, r.card_id, r.quality FROM reviews r
-                 WHERE r.user_id = ?1 AND r.reviewed_at >= ?2",
+                "SELECT deck_id, card_id, SUM(quality < 3), COUNT(*) FROM reviews
+                 WHERE user_id = ?1 AND reviewed_at >= ?2
+                 GROUP BY deck_id, card_id",
             )
             .map_err(&err)?;
-        // (failed, answers, learners who failed) per card.
+        // (failed, answers, learners who failed) per card, counted per
+        // learner in SQL.
         let mut tally: HashMap<CardKey, (u32, u32, u32)> = HashMap::new();
         for &user in users {
-            let mut failed_here: std::collections::HashSet<CardKey> = Default::default();
             let mut rows = stmt.query(params![user, timestamp(since)]).map_err(&err)?;
             while let Some(r) = rows.next().map_err(&err)? {
                 let key = CardKey {
@@ -533,15 +534,12 @@ impl Classes for SqliteStore {
                 if !decks.is_empty() && !decks.contains(&key.deck) {
                     continue;
                 }
-                let quality: u8 = r.get(2).map_err(&err)?;
-                let entry = tally.entry(key.clone()).or_default();
-                entry.1 += 1;
-                if quality < 3 {
-                    entry.0 += 1;
-                    if failed_here.insert(key) {
-                        entry.2 += 1;
-                    }
-                }
+                let failed: u32 = r.get(2).map_err(&err)?;
+                let answers: u32 = r.get(3).map_err(&err)?;
+                let entry = tally.entry(key).or_default();
+                entry.0 += failed;
+                entry.1 += answers;
+                entry.2 += u32::from(failed > 0);
             }
         }
         let mut worst: Vec<(CardKey, (u32, u32, u32))> =
