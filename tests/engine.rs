@@ -22,7 +22,7 @@ use recall::session::{
     Ask, Drill, DrillOptions, End, ExamEnd, ExamOptions, ExamRun, Quiz, QuizOptions,
 };
 use recall::store::prelude::*;
-use recall::store::{SqliteStore, User};
+use recall::store::{SqliteStore, StoreError, User};
 use recall::term::{self, Scripted};
 
 const DECK: &str = "[deck]
@@ -318,4 +318,120 @@ fn a_front_end_drives_the_sessions_through_the_library_alone() {
     };
     assert_eq!((result.correct, result.total, result.unanswered), (1, 2, 1));
     assert!(result.timed_out);
+}
+
+/// A store whose next write commits and then reports the database gone,
+/// as when PostgreSQL stops between the commit and its reply.
+struct LostReply<'a> {
+    store: &'a mut SqliteStore,
+    lose_next: bool,
+}
+
+impl ReviewLog for LostReply<'_> {
+    fn update_card(
+        &mut self,
+        user: recall::model::UserId,
+        card: &recall::store::CardKey,
+        f: &mut dyn FnMut(&recall::store::CardLog) -> Result<recall::store::CardWrite, StoreError>,
+    ) -> Result<(), StoreError> {
+        self.store.update_card(user, card, f)?;
+        if std::mem::take(&mut self.lose_next) {
+            return Err(StoreError::Unavailable("the reply was lost".into()));
+        }
+        Ok(())
+    }
+    fn card_state(
+        &self,
+        user: recall::model::UserId,
+        card: &recall::store::CardKey,
+    ) -> Result<State, StoreError> {
+        self.store.card_state(user, card)
+    }
+    fn card_states(
+        &self,
+        user: recall::model::UserId,
+    ) -> Result<Vec<(recall::store::CardKey, State)>, StoreError> {
+        self.store.card_states(user)
+    }
+    fn history(
+        &self,
+        user: recall::model::UserId,
+    ) -> Result<Vec<recall::store::HistoryRow>, StoreError> {
+        self.store.history(user)
+    }
+    fn find_review(
+        &self,
+        user: recall::model::UserId,
+        review: &recall::store::Review,
+    ) -> Result<recall::store::Found, StoreError> {
+        self.store.find_review(user, review)
+    }
+    fn append_reviews(
+        &mut self,
+        user: recall::model::UserId,
+        reviews: &[(recall::store::NewReview, State, State)],
+    ) -> Result<usize, StoreError> {
+        self.store.append_reviews(user, reviews)
+    }
+    fn has_card(&self, card: &recall::store::CardKey) -> Result<bool, StoreError> {
+        self.store.has_card(card)
+    }
+    fn set_patience(&mut self, wait: std::time::Duration) -> Result<(), StoreError> {
+        self.store.set_patience(wait)
+    }
+}
+
+#[test]
+fn an_answer_saved_whose_reply_was_lost_is_logged_once_when_given_again() {
+    let (mut store, user) = store();
+    let now = at("2026-03-02T09:00:00Z");
+    let mut drill = Drill::start(&store, user.clone(), DrillOptions::default(), now).unwrap();
+    let p = drill.next(now.utc()).unwrap().clone();
+    let lost = drill.answer(
+        &mut LostReply {
+            store: &mut store,
+            lose_next: true,
+        },
+        p.id,
+        Quality::new(1).unwrap(),
+        now,
+        None,
+    );
+    assert!(
+        matches!(lost, Err(recall::Error::Store(StoreError::Unavailable(_)))),
+        "{lost:?}"
+    );
+    // Saved, but the drill does not know it: the same card is shown again
+    // and answered again, this time with another grade.
+    assert_eq!(store.history(user.id).unwrap().len(), 1);
+    assert_eq!(drill.next(now.utc()).unwrap().id, p.id);
+    let again = drill
+        .answer(&mut store, p.id, Quality::new(5).unwrap(), now, None)
+        .unwrap();
+    // Logged once, with the grade saved first, and the drill goes on with
+    // it: a failed card comes back as a repeat.
+    let history = store.history(user.id).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(again.quality, Quality::new(1).unwrap());
+    assert_eq!(history[0].id.as_deref(), Some(again.id.as_str()));
+    assert_eq!(again.after, state(0, 196, 1, 0, "2026-03-03"));
+
+    // A quiz question likewise.
+    let later = at("2026-03-03T09:00:00Z");
+    let options = QuizOptions {
+        deck: Some(DeckId::from("sums")),
+        count: 1,
+        ..QuizOptions::default()
+    };
+    let mut quiz = Quiz::start(&store, user.clone(), &options, later).unwrap();
+    let q = quiz.next().unwrap();
+    quiz.judge(q.id, right_answer(&q.question)).unwrap();
+    let mut flaky = LostReply {
+        store: &mut store,
+        lose_next: true,
+    };
+    assert!(quiz.record(&mut flaky, q.id, false, later, None).is_err());
+    quiz.record(&mut flaky, q.id, false, later, None).unwrap();
+    assert_eq!(store.history(user.id).unwrap().len(), 2);
+    assert_eq!(quiz.summary().cards, 1);
 }

@@ -22,7 +22,7 @@ pub use check::{CheckReport, Mismatch, check, repair};
 pub use copy::{CopyReport, copy};
 pub use day::{Allowance, DayCounts, allowance, answered, day_counts, owed_repeats, streak};
 pub use replay::Replay;
-pub use sync::{SyncReport, sync};
+pub use sync::{SyncReport, merge, sync};
 
 pub use crate::model::Mode;
 use crate::model::{CardKey, Match, UserId};
@@ -138,6 +138,9 @@ pub struct Recorded {
     pub reviewed_at: DateTime<Utc>,
     /// The review's identity, unique in every database it reaches.
     pub id: String,
+    /// The grade in the log: the one given, or, when the answer was
+    /// already saved under its id, the grade saved then.
+    pub quality: Quality,
 }
 
 /// Records one answer: appends it to the log and moves the card's state
@@ -149,19 +152,42 @@ pub struct Recorded {
 /// ahead) is placed where its time puts it and the card's states are
 /// replayed from there: the stored state is always what the log gives.
 pub fn record(log: &mut (impl ReviewLog + ?Sized), a: &Answer) -> Result<Recorded, StoreError> {
-    let new = new_review(a);
+    record_once(log, a, &new_review_id())
+}
+
+/// Records one answer under the review id `id`, made when the card was
+/// shown, at most once: when the log already holds `id` (the answer was
+/// saved, but the reply saying so was lost and the learner answered
+/// again), nothing is written and what was saved then is returned.
+pub fn record_once(
+    log: &mut (impl ReviewLog + ?Sized),
+    a: &Answer,
+    id: &str,
+) -> Result<Recorded, StoreError> {
+    let mut new = new_review(a);
+    new.id = id.to_string();
     let mut recorded = None;
     log.update_card(a.user, &a.card, &mut |card_log| {
+        if let Some(r) = card_log.reviews.iter().find(|r| r.id == new.id) {
+            recorded = Some((r.before, r.after, r.at, r.quality));
+            return Ok(CardWrite {
+                append: None,
+                rewrite: Vec::new(),
+                state: card_log.stored,
+            });
+        }
         let (write, states) = write_for(card_log, Some(new.clone()));
-        recorded = states;
+        recorded = states.map(|(before, after)| (before, after, new.at, new.quality));
         Ok(write)
     })?;
-    let (before, after) = recorded.unwrap_or((State::NEW, State::NEW));
+    let (before, after, reviewed_at, quality) =
+        recorded.unwrap_or((State::NEW, State::NEW, new.at, new.quality));
     Ok(Recorded {
         before,
         after,
-        reviewed_at: new.at,
+        reviewed_at,
         id: new.id,
+        quality,
     })
 }
 

@@ -75,6 +75,9 @@ pub struct Presentation {
     pub hide_area: bool,
     /// How the card is asked.
     pub ask: Ask,
+    /// The id its answer is logged under, made when it is shown: an
+    /// answer saved whose reply was lost, given again, is logged once.
+    review: String,
 }
 
 /// A drill in progress.
@@ -212,6 +215,7 @@ impl Drill {
                 total,
                 repeats_left,
                 ask,
+                review: crate::store::new_review_id(),
             });
         }
         self.current.as_ref()
@@ -261,8 +265,8 @@ impl Drill {
             day: now.study_day(self.user.rollover),
             response_ms,
         };
-        let recorded = review::record(log, &answer)?;
-        self.session.answer(quality);
+        let recorded = review::record_once(log, &answer, &p.review)?;
+        self.session.answer(recorded.quality);
         self.current = None;
         self.last = Some(recorded.id.clone());
         Ok(recorded)

@@ -76,6 +76,9 @@ pub struct Quiz {
     missed: Vec<Miss>,
     stopped: bool,
     last: Option<String>,
+    /// The id the current question's answer is logged under: an answer
+    /// saved whose reply was lost, given again, is logged once.
+    review: String,
 }
 
 impl Quiz {
@@ -106,6 +109,7 @@ impl Quiz {
             missed: Vec::new(),
             stopped: false,
             last: None,
+            review: crate::store::new_review_id(),
         })
     }
 
@@ -163,11 +167,12 @@ impl Quiz {
             day: now.study_day(self.user.rollover),
             response_ms,
         };
-        let recorded = review::record(log, &answer)?;
+        let recorded = review::record_once(log, &answer, &self.review)?;
+        self.review = crate::store::new_review_id();
         self.outcomes.push(Outcome {
             key: item.key.clone(),
             area_name: item.area_name.clone(),
-            quality,
+            quality: recorded.quality,
             mode: Mode::Quiz,
         });
         if verdict == Match::Wrong {
