@@ -133,16 +133,8 @@ fn over_http(ctx: &Context, args: &SyncArgs, server: &str) -> Result<ExitCode> {
     let (theirs, meta) = answer(server, sent)?;
     let rows = history::parse(std::path::Path::new(server), &theirs)
         .map_err(|problems| Error::Usage(problems.join("; ")))?;
-    let (mut reviews, mut skipped) = (Vec::new(), 0);
-    for (_, row) in rows {
-        let review = row.review().map_err(Error::Usage)?;
-        if here.has_card(&review.card)? {
-            reviews.push(review);
-        } else {
-            skipped += 1;
-        }
-    }
-    let received = crate::review::import_history(&mut *here, user.id, &reviews)?;
+    let rows = rows.into_iter().map(|(_, row)| row).collect();
+    let (received, skipped) = crate::review::merge(&mut *here, user.id, rows)?;
     outln!(
         "{}: sent to {server} ({meta}), received {} new reviews ({} already here)",
         user.name,

@@ -8,7 +8,8 @@
 //! one cut short is completed by running it again.
 
 use super::import_history;
-use crate::store::{ImportReport, Review, Store, StoreError, User};
+use crate::model::UserId;
+use crate::store::{HistoryRow, ImportReport, Review, ReviewLog, Store, StoreError, User};
 
 /// What a sync did, each way.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,20 +31,20 @@ fn learner(store: &dyn Store, name: &str) -> Result<User, StoreError> {
         .ok_or_else(|| StoreError::Invalid(format!("{} has no learner {name:?}", store.place())))
 }
 
-/// The reviews of `user` on `from` whose cards `to` has.
-fn sendable(
-    from: &dyn Store,
-    user: &User,
-    to: &dyn Store,
+/// The reviews of `rows` (a log from another copy) whose cards `store`
+/// has installed, and how many were of cards it has not.
+fn installed(
+    store: &(impl ReviewLog + ?Sized),
+    rows: Vec<HistoryRow>,
 ) -> Result<(Vec<Review>, usize), StoreError> {
     let mut known = std::collections::HashMap::new();
     let (mut out, mut skipped) = (Vec::new(), 0);
-    for row in from.history(user.id)? {
+    for row in rows {
         let review = row.review().map_err(StoreError::Invalid)?;
         let has = match known.get(&review.card) {
             Some(h) => *h,
             None => {
-                let h = to.has_card(&review.card)?;
+                let h = store.has_card(&review.card)?;
                 known.insert(review.card.clone(), h);
                 h
             }
@@ -57,6 +58,19 @@ fn sendable(
     Ok((out, skipped))
 }
 
+/// One side of a sync: adds to `user`'s log on `store` the reviews of
+/// `rows` (the log of another copy) that it lacks, of the cards it has
+/// installed. What the import did, and how many reviews were of cards not
+/// installed here (left where they are).
+pub fn merge(
+    store: &mut (impl ReviewLog + ?Sized),
+    user: UserId,
+    rows: Vec<HistoryRow>,
+) -> Result<(ImportReport, usize), StoreError> {
+    let (reviews, skipped) = installed(store, rows)?;
+    Ok((import_history(store, user, &reviews)?, skipped))
+}
+
 /// Merges learner `name`'s log on `here` and on `there`, both ways.
 pub fn sync(
     here: &mut dyn Store,
@@ -64,10 +78,8 @@ pub fn sync(
     name: &str,
 ) -> Result<SyncReport, StoreError> {
     let (mine, theirs) = (learner(here, name)?, learner(there, name)?);
-    let (send, skipped_out) = sendable(here, &mine, there)?;
-    let sent = import_history(there, theirs.id, &send)?;
-    let (receive, skipped_in) = sendable(there, &theirs, here)?;
-    let received = import_history(here, mine.id, &receive)?;
+    let (sent, skipped_out) = merge(there, theirs.id, here.history(mine.id)?)?;
+    let (received, skipped_in) = merge(here, mine.id, there.history(theirs.id)?)?;
     Ok(SyncReport {
         sent,
         received,

@@ -111,16 +111,8 @@ async fn merge(app: App, headers: HeaderMap, body: Bytes) -> Result<Response, We
                     shown.join("; ")
                 })
             })?;
-        let (mut reviews, mut skipped) = (Vec::new(), 0);
-        for (_, row) in rows {
-            let review = row.review().map_err(WebError::bad_request)?;
-            if store.has_card(&review.card)? {
-                reviews.push(review);
-            } else {
-                skipped += 1;
-            }
-        }
-        let report = crate::review::import_history(store, user, &reviews)?;
+        let rows = rows.into_iter().map(|(_, row)| row).collect();
+        let (report, skipped) = crate::review::merge(store, user, rows)?;
         let log =
             history::write(&store.history(user)?, Format::Jsonl).map_err(WebError::internal)?;
         Ok((
