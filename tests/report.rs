@@ -557,3 +557,42 @@ fn all_users_gives_a_row_per_user_and_area_and_class_totals() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_retention_report_has_the_full_reports_retention_and_nothing_it_did_not_read() {
+    let env = Env::new().on("2026-03-10T09:00:00Z");
+    let store = fixture(&env, "Front of a1");
+    let users: Vec<recall::store::User> =
+        store.users().unwrap().into_iter().map(|u| u.user).collect();
+    let today: StudyDay = "2026-03-10".parse().unwrap();
+    for days in [3, 30] {
+        let window = recall::report::Window::of(None, Some(days), today).unwrap();
+        let deck = recall::model::DeckId::from("fx");
+        let load = |detail| {
+            recall::report::load_with(&store, &users, Some(&deck), window, true, detail).unwrap()
+        };
+        let (full, retention) = (
+            load(recall::report::Detail::Full),
+            load(recall::report::Detail::Retention),
+        );
+        let shares = |r: &recall::report::Report| -> Vec<String> {
+            r.users
+                .iter()
+                .chain(r.class.as_ref())
+                .flat_map(|s| s.areas.iter().chain(std::iter::once(&s.total)))
+                .map(|f| {
+                    format!(
+                        "{} {:?} {:?} {:?} {} {:?}",
+                        f.area, f.reviews, f.young, f.mature, f.lapses, f.exam
+                    )
+                })
+                .collect()
+        };
+        assert!(full.class.as_ref().unwrap().total.reviews.reviews > 0 || days == 3);
+        assert_eq!(shares(&retention), shares(&full), "{days} days");
+        let section = retention.class.as_ref().unwrap();
+        assert!(section.weekly.is_empty() && section.forecast.is_empty());
+        assert!(section.weakest.is_empty());
+        assert_eq!(section.total.cards, recall::report::Stages::default());
+    }
+}

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::{
-    CLASS, DueDay, Exam, Figures, MATURE_DAYS, Report, Rows, SCHEMA, Section, Share, Stages,
-    WeakCard, Week, Window,
+    CLASS, Detail, DueDay, Exam, Figures, MATURE_DAYS, Report, Rows, SCHEMA, Section, Share,
+    Stages, WeakCard, Week, Window,
 };
 use crate::model::{CardId, CardKey, DeckId, UserId};
 use crate::sched::StudyDay;
@@ -22,6 +22,18 @@ pub fn load(
     window: Window,
     class: bool,
 ) -> Result<Report> {
+    load_with(store, users, deck, window, class, Detail::Full)
+}
+
+/// [`load`], with only the `detail` asked for read and built.
+pub fn load_with(
+    store: &(impl ReportSource + Decks + ?Sized),
+    users: &[User],
+    deck: Option<&DeckId>,
+    window: Window,
+    class: bool,
+    detail: Detail,
+) -> Result<Report> {
     if let Some(deck) = deck {
         if store.deck_version(deck)?.is_none() {
             return Err(Error::UnknownDeck(deck.to_string()));
@@ -29,8 +41,11 @@ pub fn load(
     }
     let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
     let areas = store.report_areas(deck)?;
-    let cards = store.report_cards(&ids, deck)?;
-    let reviews = store.review_tallies(&ids, deck, window.earliest(), window.today)?;
+    let (cards, from) = match detail {
+        Detail::Full => (store.report_cards(&ids, deck)?, window.earliest()),
+        Detail::Retention => (Vec::new(), window.since),
+    };
+    let reviews = store.review_tallies(&ids, deck, from, window.today)?;
     let exams = store.latest_exam_scores(&ids, deck)?;
     let rows = Rows {
         areas: &areas,
@@ -55,7 +70,7 @@ pub fn load(
         prompts.insert(card.clone(), p.clone());
         p
     };
-    let report = build(&named, &rows, window, deck, class, &mut prompt);
+    let report = build(&named, &rows, window, deck, class, detail, &mut prompt);
     match failed {
         Some(e) => Err(e.into()),
         None => Ok(report),
@@ -70,6 +85,7 @@ pub fn build(
     window: Window,
     deck: Option<&DeckId>,
     class: bool,
+    detail: Detail,
     prompt: &mut dyn FnMut(&CardKey) -> String,
 ) -> Report {
     // Each user's rows, gathered once.
@@ -92,6 +108,7 @@ pub fn build(
                 mine.get(id).unwrap_or(&empty),
                 rows.areas,
                 window,
+                detail,
                 prompt,
             )
         })
@@ -102,7 +119,7 @@ pub fn build(
             reviews: rows.reviews.iter().collect(),
             exams: rows.exams.iter().collect(),
         };
-        section(CLASS, &all, rows.areas, window, prompt)
+        section(CLASS, &all, rows.areas, window, detail, prompt)
     });
     Report {
         schema: SCHEMA,
@@ -129,6 +146,7 @@ fn section(
     parts: &Parts<'_>,
     areas: &[AreaName],
     w: Window,
+    detail: Detail,
     prompt: &mut dyn FnMut(&CardKey) -> String,
 ) -> Section {
     let (cards, exams) = (&parts.cards, &parts.exams);
@@ -166,12 +184,21 @@ fn section(
         exams.iter().copied(),
         w.today,
     );
+    let full = detail == Detail::Full;
     Section {
         user: name.to_string(),
         areas: figures_of,
         total,
-        weekly: weekly(&parts.reviews, w.today),
-        forecast: forecast(cards, w.today),
+        weekly: if full {
+            weekly(&parts.reviews, w.today)
+        } else {
+            Vec::new()
+        },
+        forecast: if full {
+            forecast(cards, w.today)
+        } else {
+            Vec::new()
+        },
         weakest: weakest(cards, areas, prompt),
     }
 }

@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::sched::StudyDay;
 use crate::store::{AreaName, ExamScore, ReportCard, ReviewTally};
 
-pub use build::{build, load};
+pub use build::{build, load, load_with};
 pub use status::{Status, StatusRow, status};
 
 /// The JSON schema's version: bumped on any change that is not an addition.
@@ -193,6 +193,19 @@ pub struct Report {
     pub users: Vec<Section>,
     /// With `--all-users`: every learner together.
     pub class: Option<Section>,
+}
+
+/// How much of a report to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything: each area's figures, weekly figures, the due forecast
+    /// and the weakest cards.
+    Full,
+    /// What a class's heat map shows: each area's scheduled reviews in
+    /// the window and its exam score. Card stages, ease and due counts are
+    /// zero, and the weekly figures, forecast and weakest cards empty: the
+    /// cards are not read, nor reviews before the window.
+    Retention,
 }
 
 /// What a report is computed from.

@@ -27,7 +27,7 @@ use super::{App, Desk, Fields, Nav, Token, WebError, Who, see_other};
 use crate::accounts::{INVITE_DAYS, Purpose, new_secret};
 use crate::deck::{Changes, Deck};
 use crate::model::{DeckId, UserId};
-use crate::report::{self, Report, Section, Window, html as report_html};
+use crate::report::{self, Detail, Report, Section, Window, html as report_html};
 use crate::sched::{Now, Rollover};
 use crate::store::{Class, ClassId, FailedCard, Member, Role, Store, User};
 
@@ -257,11 +257,14 @@ pub struct Seen {
     pub idle: bool,
 }
 
+/// The dashboard's figures; `detail`: the report's (the page and the CSV
+/// tables show retention and exam scores alone).
 fn board_of(
     store: &dyn Store,
     class: &Class,
     query: &Board,
     now: Now,
+    detail: Detail,
 ) -> Result<(Dashboard, Vec<Member>), WebError> {
     let days = bounded(query.days.as_deref(), "days", 1, 36_500, 30)?;
     let idle_days = bounded(query.idle.as_deref(), "idle", 1, 3650, 7)?;
@@ -281,7 +284,7 @@ fn board_of(
     // A class has no one rollover hour: its days start at the default.
     let today = now.study_day(Rollover::DEFAULT);
     let window = Window::of(None, Some(days), today).map_err(crate::Error::Usage)?;
-    let report = report::load(store, &users, deck.as_ref(), window, true)?;
+    let report = report::load_with(store, &users, deck.as_ref(), window, true, detail)?;
     let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
     let since = now.utc() - chrono::Duration::days(i64::from(days));
     let failed = store
@@ -369,7 +372,7 @@ pub async fn dashboard(
         .app()
         .admin(move |store, _| {
             let class = owned(store, &who, &raw)?;
-            let (board, members) = board_of(store, &class, &query, now)?;
+            let (board, members) = board_of(store, &class, &query, now, Detail::Retention)?;
             let installed = store.decks(None, now.study_day(Rollover::DEFAULT))?;
             let ids: HashMap<String, UserId> =
                 members.iter().map(|m| (m.user.name.clone(), m.user.id)).collect();
@@ -806,7 +809,7 @@ pub async fn export_json(
         .app()
         .admin(move |store, _| {
             let class = owned(store, &who, &raw)?;
-            let (board, _) = board_of(store, &class, &query, now)?;
+            let (board, _) = board_of(store, &class, &query, now, Detail::Full)?;
             let json = serde_json::to_string_pretty(&board)
                 .map_err(|e| WebError::internal(format!("cannot write JSON: {e}")))?;
             Ok(download("application/json", &class, "json", json))
@@ -833,7 +836,7 @@ pub async fn export_csv(
         .app()
         .admin(move |store, _| {
             let class = owned(store, &who, &raw)?;
-            let (board, _) = board_of(store, &class, &query.board, now)?;
+            let (board, _) = board_of(store, &class, &query.board, now, Detail::Retention)?;
             let csv = csv_of(&board, &table)
                 .map_err(|e| WebError::internal(format!("cannot write CSV: {e}")))?;
             Ok(download("text/csv; charset=utf-8", &class, "csv", csv))
