@@ -114,7 +114,7 @@ fn main() {
         format!("{} .. {}", ms(b.0), ms(b.2))
     );
     println!(
-        "ratio {:.2}x (median over median) · {cells} cells · {read} reviews in the 12 weeks the report reads · server peak {:.0} MB",
+        "ratio {:.2}x (median over median) · {cells} cells · {read} reviews in the window · server peak {:.0} MB",
         h.1.as_secs_f64() / b.1.as_secs_f64(),
         peak
     );

@@ -31,7 +31,10 @@ use crate::sched::{Ease, Interval, Quality, State, StudyDay};
 
 /// Migrations, in order; the table `schema_migrations` lists those
 /// applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_schema.sql"),
+    include_str!("migrations/0002_byte_order_indexes.sql"),
+];
 
 /// The `meta` key recording that a deck was once installed (the shipped
 /// deck is given only to a database that never had one).

@@ -174,38 +174,45 @@ impl ReportSource for PgStore {
     ) -> Result<Vec<ExamScore>, StoreError> {
         let err = self.err();
         let deck = deck_param(deck);
-        let mut db = self.db();
+        let ids: Vec<i64> = users.iter().map(|u| u.0).collect();
         // `e.deck_id` and `e.started_at` depend on `e.id`, the key grouped
         // by.
-        let stmt = db
-            .prepare(
-                "SELECT e.deck_id, a.area_id, COUNT(*) FILTER (WHERE a.correct), COUNT(*),
-                    e.started_at
+        let rows = self
+            .db()
+            .query(
+                "SELECT e.user_id, e.deck_id, a.area_id, COUNT(*) FILTER (WHERE a.correct),
+                    COUNT(*), e.started_at
                  FROM exams e JOIN exam_answers a ON a.exam_id = e.id
-                 WHERE e.user_id = $1 AND ($2::TEXT IS NULL OR e.deck_id = $2) AND e.finished
+                 WHERE e.user_id = ANY($1) AND ($2::TEXT IS NULL OR e.deck_id = $2)
+                   AND e.finished
                  GROUP BY e.id, a.area_id
-                 ORDER BY e.started_at, e.id, a.area_id COLLATE \"C\"",
+                 ORDER BY e.started_at COLLATE \"C\", e.id, a.area_id COLLATE \"C\"",
+                &[&ids, &deck],
             )
             .map_err(&err)?;
-        let mut out: Vec<ExamScore> = Vec::new();
-        for &user in users {
-            for r in db.query(&stmt, &[&user.0, &deck]).map_err(&err)? {
-                let at: String = r.get(4);
-                let score = ExamScore {
-                    user,
-                    deck: DeckId::from(r.get::<_, String>(0)),
-                    area: r.get(1),
-                    correct: count_of(r.get(2)),
-                    total: count_of(r.get(3)),
-                    at: time_of(&at)?,
-                };
-                // Later attempts replace earlier ones.
-                out.retain(|s| {
-                    !(s.user == score.user && s.deck == score.deck && s.area == score.area)
-                });
-                out.push(score);
-            }
+        let order: std::collections::HashMap<i64, usize> =
+            ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+        // Later attempts replace earlier ones: each (learner, deck, area)
+        // keeps its last row, placed where that row came.
+        let mut latest: std::collections::HashMap<(i64, String, String), (usize, ExamScore)> =
+            std::collections::HashMap::new();
+        for (n, r) in rows.iter().enumerate() {
+            let at: String = r.get(5);
+            let score = ExamScore {
+                user: UserId(r.get(0)),
+                deck: DeckId::from(r.get::<_, String>(1)),
+                area: r.get(2),
+                correct: count_of(r.get(3)),
+                total: count_of(r.get(4)),
+                at: time_of(&at)?,
+            };
+            let key = (score.user.0, score.deck.to_string(), score.area.clone());
+            latest.insert(key, (n, score));
         }
+        let mut out: Vec<(usize, ExamScore)> = latest.into_values().collect();
+        // Learner by learner, in the order asked for, as SQLite gives them.
+        out.sort_by_key(|(n, s)| (order.get(&s.user.0).copied().unwrap_or(usize::MAX), *n));
+        let out: Vec<ExamScore> = out.into_iter().map(|(_, s)| s).collect();
         Ok(out)
     }
 }
