@@ -95,7 +95,7 @@ fn main() {
     }
     let read = count(
         &mut db,
-        &format!("SELECT COUNT(*) FROM reviews WHERE study_day BETWEEN '2026-09-04' AND '{TODAY}'"),
+        &format!("SELECT COUNT(*) FROM reviews WHERE study_day BETWEEN '{SINCE}' AND '{TODAY}'"),
     );
     let peak = server.peak_mb();
     drop(server);
