@@ -2,6 +2,8 @@
 //! (retired ones too), scheduled reviews in a span of study days, and the
 //! latest exam score per area.
 
+use std::collections::BTreeMap;
+
 use rusqlite::{OptionalExtension, params};
 
 use super::reviews::{STATE_COLUMNS, state_at};
@@ -83,10 +85,11 @@ impl ReportSource for SqliteStore {
             .map(|c| c.content.prompt()))
     }
 
-    /// Each user's drill and quiz answers in the span are numbered within
-    /// their card's day in the covering index's order (time, mode, grade,
-    /// state before, then recording); the first of each, when the card was
-    /// already learned, is counted.
+    /// Each user's drill and quiz answers in the span are read from the
+    /// covering index in its order (day, card, time, mode, grade, state
+    /// before, then recording) and counted in one pass: the first of each
+    /// card's day, when the card was already learned. In process, a scan
+    /// in index order costs less than SQL's window functions, which sort.
     fn review_tallies(
         &self,
         users: &[UserId],
@@ -96,47 +99,61 @@ impl ReportSource for SqliteStore {
     ) -> Result<Vec<ReviewTally>, StoreError> {
         let err = self.err();
         let sql = format!(
-            "SELECT deck_id, area_id, study_day, quality >= {pass}, before_interval >= {mature},
-                COUNT(*)
-             FROM (
-                SELECT r.deck_id, c.area_id, r.study_day, r.quality, r.before_reps,
-                    r.before_interval,
-                    ROW_NUMBER() OVER (
-                        PARTITION BY r.study_day, r.deck_id, r.card_id
-                        ORDER BY r.reviewed_at, r.mode, r.quality, r.before_reps,
-                            r.before_interval, r.id
-                    ) AS nth
-                FROM reviews r INDEXED BY reviews_by_day_card
-                JOIN cards c ON c.deck_id = r.deck_id AND c.id = r.card_id
-                WHERE r.user_id = ?1 AND r.study_day BETWEEN ?3 AND ?4
-                  AND r.mode IN ({modes}) AND (?2 IS NULL OR r.deck_id = ?2)
-             )
-             WHERE nth = 1 AND before_reps >= 1
-             GROUP BY deck_id, area_id, study_day, 4, 5
-             ORDER BY deck_id, area_id, study_day, 4, 5",
-            pass = Quality::PASS.value(),
-            mature = MATURE_DAYS,
-            modes = rescheduling_modes()
+            "SELECT r.deck_id, r.card_id, c.area_id, r.study_day, r.quality, r.before_reps,
+                r.before_interval
+             FROM reviews r INDEXED BY reviews_by_day_card
+             JOIN cards c ON c.deck_id = r.deck_id AND c.id = r.card_id
+             WHERE r.user_id = ?1 AND r.study_day BETWEEN ?3 AND ?4
+               AND r.mode IN ({}) AND (?2 IS NULL OR r.deck_id = ?2)
+             ORDER BY r.study_day, r.deck_id, r.card_id, r.reviewed_at, r.mode, r.quality,
+                r.before_reps, r.before_interval, r.id",
+            rescheduling_modes()
         );
         let mut stmt = self.conn.prepare(&sql).map_err(&err)?;
         let mut out = Vec::new();
         for &user in users {
-            let rows = stmt
-                .query_map(params![user, deck, from, to], |r| {
-                    Ok(ReviewTally {
-                        user,
-                        deck: r.get(0)?,
-                        area: r.get(1)?,
-                        day: r.get(2)?,
-                        passed: r.get(3)?,
-                        mature: r.get(4)?,
-                        count: r.get(5)?,
-                    })
-                })
-                .map_err(&err)?;
-            for row in rows {
-                out.push(row.map_err(&err)?);
+            let mut counts: BTreeMap<(DeckId, String, StudyDay, bool, bool), usize> =
+                BTreeMap::new();
+            let mut rows = stmt.query(params![user, deck, from, to]).map_err(&err)?;
+            let mut last: Option<(StudyDay, String, String)> = None;
+            while let Some(r) = rows.next().map_err(&err)? {
+                let (deck, card): (String, String) =
+                    (r.get(0).map_err(&err)?, r.get(1).map_err(&err)?);
+                let day: StudyDay = r.get(3).map_err(&err)?;
+                if last
+                    .as_ref()
+                    .is_some_and(|(d, k, c)| *d == day && *k == deck && *c == card)
+                {
+                    continue;
+                }
+                let reps: u32 = r.get(5).map_err(&err)?;
+                if reps >= 1 {
+                    let quality: Quality = r.get(4).map_err(&err)?;
+                    let interval: u32 = r.get(6).map_err(&err)?;
+                    let key = (
+                        DeckId::from(deck.as_str()),
+                        r.get(2).map_err(&err)?,
+                        day,
+                        quality.passed(),
+                        interval >= MATURE_DAYS,
+                    );
+                    *counts.entry(key).or_default() += 1;
+                }
+                last = Some((day, deck, card));
             }
+            out.extend(
+                counts
+                    .into_iter()
+                    .map(|((deck, area, day, passed, mature), count)| ReviewTally {
+                        user,
+                        deck,
+                        area,
+                        day,
+                        passed,
+                        mature,
+                        count,
+                    }),
+            );
         }
         Ok(out)
     }
