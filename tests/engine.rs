@@ -435,3 +435,95 @@ fn an_answer_saved_whose_reply_was_lost_is_logged_once_when_given_again() {
     assert_eq!(store.history(user.id).unwrap().len(), 2);
     assert_eq!(quiz.summary().cards, 1);
 }
+
+impl Exams for LostReply<'_> {
+    fn record_exam_answer(
+        &mut self,
+        user: recall::model::UserId,
+        exam: Option<recall::store::ExamId>,
+        start: &recall::store::ExamStart,
+        given: &recall::store::GivenAnswer,
+        review: &mut dyn FnMut(
+            &recall::store::CardLog,
+        ) -> Result<recall::store::CardWrite, StoreError>,
+    ) -> Result<recall::store::ExamId, StoreError> {
+        let id = self
+            .store
+            .record_exam_answer(user, exam, start, given, review)?;
+        if std::mem::take(&mut self.lose_next) {
+            return Err(StoreError::Unavailable("the reply was lost".into()));
+        }
+        Ok(id)
+    }
+    fn finish_exam(
+        &mut self,
+        exam: recall::store::ExamId,
+        ended: chrono::DateTime<chrono::Utc>,
+        timed_out: bool,
+        unanswered: &[(usize, recall::store::ExamAnswer)],
+    ) -> Result<(), StoreError> {
+        self.store.finish_exam(exam, ended, timed_out, unanswered)
+    }
+    fn record_exam(
+        &mut self,
+        user: recall::model::UserId,
+        exam: &recall::store::ExamRecord,
+    ) -> Result<recall::store::ExamId, StoreError> {
+        self.store.record_exam(user, exam)
+    }
+    fn exams(
+        &self,
+        user: recall::model::UserId,
+    ) -> Result<Vec<recall::store::ExamAttempt>, StoreError> {
+        self.store.exams(user)
+    }
+    fn exam_records(
+        &self,
+        user: recall::model::UserId,
+    ) -> Result<Vec<recall::store::ExamRecord>, StoreError> {
+        self.store.exam_records(user)
+    }
+}
+
+#[test]
+fn an_exam_answer_saved_whose_reply_was_lost_is_kept_once_and_one_not_saved_is_asked_again() {
+    let (mut store, user) = store();
+    let start = at("2026-03-04T09:00:00Z");
+    let options = ExamOptions {
+        questions: 2,
+        minutes: Some(10),
+        seed: Some(3),
+        ..ExamOptions::default()
+    };
+    let mut run = ExamRun::start(&store, user.clone(), &options, start).unwrap();
+    // Both answers are saved but their replies lost: each is given again.
+    for _ in 0..2 {
+        let p = run.next(start.utc()).unwrap();
+        let given = right_answer(&p.question.question);
+        let mut flaky = LostReply {
+            store: &mut store,
+            lose_next: true,
+        };
+        assert!(
+            run.answer(&mut flaky, p.id, given.clone(), start, None)
+                .is_err()
+        );
+        // Not saved as far as the exam knows: the same question again.
+        assert_eq!(run.next(start.utc()).unwrap().id, p.id);
+        assert_eq!(
+            run.answer(&mut flaky, p.id, given, start, None).unwrap(),
+            Some(Match::Exact)
+        );
+    }
+    assert!(run.next(start.utc()).is_none());
+    let end = run.finish(&mut store, start).unwrap();
+    let ExamEnd::Scored(result) = end else {
+        panic!("a finished exam is scored: {end:?}");
+    };
+    assert_eq!((result.correct, result.total, result.unanswered), (2, 2, 0));
+    // One attempt, two answers, two reviews.
+    let attempts = store.exams(user.id).unwrap();
+    assert_eq!(attempts.len(), 1, "{attempts:?}");
+    assert_eq!((attempts[0].questions, attempts[0].correct), (2, 2));
+    assert_eq!(store.history(user.id).unwrap().len(), 2);
+}

@@ -115,7 +115,7 @@ pub fn judge(q: &Question, given: &Given) -> Match {
 }
 
 /// An exam in progress.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Exam {
     questions: Vec<ExamQuestion>,
     answers: Vec<Option<(Given, Match)>>,

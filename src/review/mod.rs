@@ -168,27 +168,47 @@ pub fn record_once(
     new.id = id.to_string();
     let mut recorded = None;
     log.update_card(a.user, &a.card, &mut |card_log| {
-        if let Some(r) = card_log.reviews.iter().find(|r| r.id == new.id) {
-            recorded = Some((r.before, r.after, r.at, r.quality));
-            return Ok(CardWrite {
-                append: None,
-                rewrite: Vec::new(),
-                state: card_log.stored,
-            });
-        }
-        let (write, states) = write_for(card_log, Some(new.clone()));
-        recorded = states.map(|(before, after)| (before, after, new.at, new.quality));
+        let (write, logged) = write_once(card_log, &new);
+        recorded = logged;
         Ok(write)
     })?;
-    let (before, after, reviewed_at, quality) =
-        recorded.unwrap_or((State::NEW, State::NEW, new.at, new.quality));
-    Ok(Recorded {
+    Ok(recorded.unwrap_or(Recorded {
+        before: State::NEW,
+        after: State::NEW,
+        reviewed_at: new.at,
+        id: new.id,
+        quality: new.quality,
+    }))
+}
+
+/// What to write for `new` on a card whose log is `log`: nothing when the
+/// log already holds its id (an answer saved whose reply was lost, given
+/// again), else what [`write_for`] gives. With the review as logged.
+pub fn write_once(log: &CardLog, new: &NewReview) -> (CardWrite, Option<Recorded>) {
+    if let Some(r) = log.reviews.iter().find(|r| r.id == new.id) {
+        let write = CardWrite {
+            append: None,
+            rewrite: Vec::new(),
+            state: log.stored,
+        };
+        let logged = Recorded {
+            before: r.before,
+            after: r.after,
+            reviewed_at: r.at,
+            id: r.id.clone(),
+            quality: r.quality,
+        };
+        return (write, Some(logged));
+    }
+    let (write, states) = write_for(log, Some(new.clone()));
+    let logged = states.map(|(before, after)| Recorded {
         before,
         after,
-        reviewed_at,
-        id: new.id,
-        quality,
-    })
+        reviewed_at: new.at,
+        id: new.id.clone(),
+        quality: new.quality,
+    });
+    (write, logged)
 }
 
 /// The review an answer appends, with a new id.

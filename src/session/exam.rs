@@ -126,6 +126,9 @@ pub struct ExamRun {
     stopped: bool,
     wanted: usize,
     deadline: DateTime<Utc>,
+    /// The id the current question's review is logged under: an answer
+    /// saved whose reply was lost, given again, is kept once.
+    review: String,
 }
 
 impl ExamRun {
@@ -181,6 +184,7 @@ impl ExamRun {
             stopped: false,
             wanted: options.questions,
             deadline,
+            review: crate::store::new_review_id(),
         })
     }
 
@@ -238,7 +242,11 @@ impl ExamRun {
             return Err(Error::Stale);
         };
         let described = given.describe(&q.question);
-        let Some(verdict) = self.exam.answer(given, now.utc()) else {
+        // The exam moves on only once the answer is saved: one that could
+        // not be saved is asked again.
+        let mut exam = self.exam.clone();
+        let Some(verdict) = exam.answer(given, now.utc()) else {
+            self.exam = exam;
             return Ok(None);
         };
         let quality = review::quality_for(
@@ -257,7 +265,8 @@ impl ExamRun {
             day: now.study_day(self.user.rollover),
             response_ms,
         };
-        let new = review::new_review(&answer);
+        let mut new = review::new_review(&answer);
+        new.id.clone_from(&self.review);
         let given = GivenAnswer {
             position: i,
             answer: ExamAnswer {
@@ -276,9 +285,11 @@ impl ExamRun {
             self.recorded,
             &self.start,
             &given,
-            &mut |log| Ok(review::write_for(log, Some(new.clone())).0),
+            &mut |log| Ok(review::write_once(log, &new).0),
         )?;
         self.recorded = Some(id);
+        self.exam = exam;
+        self.review = crate::store::new_review_id();
         Ok(Some(verdict))
     }
 

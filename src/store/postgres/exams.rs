@@ -24,8 +24,20 @@ impl Exams for PgStore {
         review: &mut dyn FnMut(&CardLog) -> Result<CardWrite, StoreError>,
     ) -> Result<ExamId, StoreError> {
         self.write(|tx| {
-            let id: i64 = match exam {
-                Some(ExamId(id)) => id,
+            // An attempt whose first answer was saved but whose reply was
+            // lost is found again by its start, not recorded twice.
+            let known = match exam {
+                Some(ExamId(id)) => Some(id),
+                None => tx
+                    .query_opt(
+                        "SELECT id FROM exams WHERE user_id = $1 AND started_at = $2 AND seed = $3
+                           AND NOT finished",
+                        &[&user.0, &timestamp(start.started), &seed(start.seed)],
+                    )?
+                    .map(|r| r.get(0)),
+            };
+            let id: i64 = match known {
+                Some(id) => id,
                 None => tx
                     .query_one(
                         "INSERT INTO exams (user_id, deck_id, started_at, ended_at, seed, pass_mark,
@@ -48,11 +60,13 @@ impl Exams for PgStore {
                 card: given.answer.card.clone(),
             };
             super::reviews::update_card(tx, user, &card, review)?;
-            insert_answer(tx, id, given.position, &given.answer)?;
-            tx.execute(
-                "UPDATE exams SET ended_at = $2, correct = correct + $3 WHERE id = $1",
-                &[&id, &timestamp(given.at), &i64::from(given.answer.correct)],
-            )?;
+            // An answer given again after a lost reply is kept once.
+            if insert_answer(tx, id, given.position, &given.answer)? {
+                tx.execute(
+                    "UPDATE exams SET ended_at = $2, correct = correct + $3 WHERE id = $1",
+                    &[&id, &timestamp(given.at), &i64::from(given.answer.correct)],
+                )?;
+            }
             Ok(ExamId(id))
         })
     }
@@ -223,11 +237,12 @@ fn insert_answer(
     exam: i64,
     position: usize,
     a: &ExamAnswer,
-) -> Result<(), TxError> {
-    tx.execute(
+) -> Result<bool, TxError> {
+    let added = tx.execute(
         "INSERT INTO exam_answers (exam_id, position, card_id, area_id, area_name,
             question, solution, given, correct)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (exam_id, position) DO NOTHING",
         &[
             &exam,
             &count(position),
@@ -240,7 +255,7 @@ fn insert_answer(
             &a.correct,
         ],
     )?;
-    Ok(())
+    Ok(added == 1)
 }
 
 /// A seed as stored: its 64 bits as a signed integer, as SQLite keeps it.

@@ -5,7 +5,7 @@
 //! process killed) is kept as abandoned and never scored.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::{SqliteStore, TxError, time_of, timestamp};
 use crate::model::{CardKey, UserId};
@@ -24,8 +24,25 @@ impl Exams for SqliteStore {
         review: &mut dyn FnMut(&CardLog) -> Result<CardWrite, StoreError>,
     ) -> Result<ExamId, StoreError> {
         self.write(|tx| {
-            let id = match exam {
-                Some(ExamId(id)) => id,
+            // An attempt whose first answer was saved but whose reply was
+            // lost is found again by its start, not recorded twice.
+            let known = match exam {
+                Some(ExamId(id)) => Some(id),
+                None => tx
+                    .query_row(
+                        "SELECT id FROM exams WHERE user_id = ?1 AND started_at = ?2 AND seed = ?3
+                           AND finished = 0",
+                        params![
+                            user,
+                            timestamp(start.started),
+                            i64::from_ne_bytes(start.seed.to_ne_bytes())
+                        ],
+                        |r| r.get(0),
+                    )
+                    .optional()?,
+            };
+            let id = match known {
+                Some(id) => id,
                 None => {
                     tx.execute(
                         "INSERT INTO exams (user_id, deck_id, started_at, ended_at, seed, pass_mark,
@@ -48,11 +65,13 @@ impl Exams for SqliteStore {
                 card: given.answer.card.clone(),
             };
             super::reviews::update_card(tx, user, &card, review)?;
-            insert_answer(tx, id, given.position, &given.answer)?;
-            tx.execute(
-                "UPDATE exams SET ended_at = ?2, correct = correct + ?3 WHERE id = ?1",
-                params![id, timestamp(given.at), given.answer.correct],
-            )?;
+            // An answer given again after a lost reply is kept once.
+            if insert_answer(tx, id, given.position, &given.answer)? {
+                tx.execute(
+                    "UPDATE exams SET ended_at = ?2, correct = correct + ?3 WHERE id = ?1",
+                    params![id, timestamp(given.at), given.answer.correct],
+                )?;
+            }
             Ok(ExamId(id))
         })
     }
@@ -220,22 +239,24 @@ fn insert_answer(
     exam: i64,
     position: usize,
     a: &ExamAnswer,
-) -> Result<(), TxError> {
-    tx.prepare_cached(
-        "INSERT INTO exam_answers (exam_id, position, card_id, area_id, area_name,
+) -> Result<bool, TxError> {
+    let added = tx
+        .prepare_cached(
+            "INSERT INTO exam_answers (exam_id, position, card_id, area_id, area_name,
             question, solution, given, correct)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        exam,
-        position,
-        a.card,
-        a.area,
-        a.area_name,
-        a.question,
-        a.solution,
-        a.given,
-        a.correct
-    ])?;
-    Ok(())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (exam_id, position) DO NOTHING",
+        )?
+        .execute(params![
+            exam,
+            position,
+            a.card,
+            a.area,
+            a.area_name,
+            a.question,
+            a.solution,
+            a.given,
+            a.correct
+        ])?;
+    Ok(added == 1)
 }
