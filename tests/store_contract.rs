@@ -560,6 +560,7 @@ fn exam_answer(card: &str, area: &str, correct: bool, given: Option<&str>) -> Ex
 fn exam_attempts_are_saved_answer_by_answer(s: &mut dyn Store) {
     let user = setup(s);
     let start = ExamStart {
+        id: "attempt-1".into(),
         deck: "fx".into(),
         started: t("2026-03-02T09:00:00Z"),
         seed: 7,
@@ -598,6 +599,19 @@ fn exam_attempts_are_saved_answer_by_answer(s: &mut dyn Store) {
             })
             .unwrap();
         assert!(id.is_none_or(|first| first == saved));
+        // Saved, but the reply was lost: the same answer is given again,
+        // the first time before the attempt's id is known. It finds the
+        // attempt and the answer already there.
+        let again = s
+            .record_exam_answer(user, id, &start, &given, &mut |log| {
+                Ok(CardWrite {
+                    append: None,
+                    rewrite: Vec::new(),
+                    state: log.stored,
+                })
+            })
+            .unwrap();
+        assert_eq!(again, saved);
         id = Some(saved);
     }
     // Started but not finished: kept, not scored.

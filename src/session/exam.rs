@@ -170,6 +170,7 @@ impl ExamRun {
             .unwrap_or(u32::try_from(questions.len()).unwrap_or(u32::MAX));
         let deadline = now.utc() + Duration::minutes(i64::from(minutes));
         let start = ExamStart {
+            id: crate::store::new_review_id(),
             deck,
             started: now.utc(),
             seed,

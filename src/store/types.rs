@@ -410,6 +410,8 @@ pub struct ExamRecord {
 /// An attempt as it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExamStart {
+    /// The attempt's own id, made when it starts.
+    pub id: String,
     /// The deck the questions come from.
     pub deck: DeckId,
     /// When it started (UTC).

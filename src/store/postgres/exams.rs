@@ -30,9 +30,8 @@ impl Exams for PgStore {
                 Some(ExamId(id)) => Some(id),
                 None => tx
                     .query_opt(
-                        "SELECT id FROM exams WHERE user_id = $1 AND started_at = $2 AND seed = $3
-                           AND NOT finished",
-                        &[&user.0, &timestamp(start.started), &seed(start.seed)],
+                        "SELECT id FROM exams WHERE uid = $1 AND user_id = $2",
+                        &[&start.id, &user.0],
                     )?
                     .map(|r| r.get(0)),
             };
@@ -41,8 +40,8 @@ impl Exams for PgStore {
                 None => tx
                     .query_one(
                         "INSERT INTO exams (user_id, deck_id, started_at, ended_at, seed, pass_mark,
-                            questions, correct, timed_out, finished)
-                         VALUES ($1, $2, $3, $3, $4, $5, $6, 0, FALSE, FALSE)
+                            questions, correct, timed_out, finished, uid)
+                         VALUES ($1, $2, $3, $3, $4, $5, $6, 0, FALSE, FALSE, $7)
                          RETURNING id",
                         &[
                             &user.0,
@@ -51,6 +50,7 @@ impl Exams for PgStore {
                             &seed(start.seed),
                             &i64::from(start.pass_mark),
                             &count(start.questions),
+                            &start.id,
                         ],
                     )?
                     .get(0),

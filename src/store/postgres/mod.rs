@@ -34,6 +34,7 @@ use crate::sched::{Ease, Interval, Quality, State, StudyDay};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_schema.sql"),
     include_str!("migrations/0002_byte_order_indexes.sql"),
+    include_str!("migrations/0003_exam_attempt_ids.sql"),
 ];
 
 /// The `meta` key recording that a deck was once installed (the shipped

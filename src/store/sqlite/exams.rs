@@ -30,13 +30,8 @@ impl Exams for SqliteStore {
                 Some(ExamId(id)) => Some(id),
                 None => tx
                     .query_row(
-                        "SELECT id FROM exams WHERE user_id = ?1 AND started_at = ?2 AND seed = ?3
-                           AND finished = 0",
-                        params![
-                            user,
-                            timestamp(start.started),
-                            i64::from_ne_bytes(start.seed.to_ne_bytes())
-                        ],
+                        "SELECT id FROM exams WHERE uid = ?1 AND user_id = ?2",
+                        params![start.id, user],
                         |r| r.get(0),
                     )
                     .optional()?,
@@ -46,8 +41,8 @@ impl Exams for SqliteStore {
                 None => {
                     tx.execute(
                         "INSERT INTO exams (user_id, deck_id, started_at, ended_at, seed, pass_mark,
-                            questions, correct, timed_out, finished)
-                         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 0, 0, 0)",
+                            questions, correct, timed_out, finished, uid)
+                         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 0, 0, 0, ?7)",
                         params![
                             user,
                             start.deck,
@@ -55,6 +50,7 @@ impl Exams for SqliteStore {
                             i64::from_ne_bytes(start.seed.to_ne_bytes()),
                             start.pass_mark,
                             start.questions,
+                            start.id,
                         ],
                     )?;
                     tx.last_insert_rowid()

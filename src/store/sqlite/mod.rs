@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_review_ids.sql"),
     include_str!("migrations/0006_new_cards.sql"),
     include_str!("migrations/0007_classes.sql"),
+    include_str!("migrations/0008_exam_attempt_ids.sql"),
 ];
 
 /// The schema version this build writes.
