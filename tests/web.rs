@@ -21,6 +21,28 @@ use recall::web::{App, Config};
 use scraper::{Html, Selector};
 use tower::ServiceExt;
 
+/// Runs the test `$name` (taking a fresh server) on SQLite and on
+/// PostgreSQL: `$name::sqlite` and `$name::postgresql`.
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(super::Server::new()).await;
+            }
+
+            #[tokio::test]
+            async fn postgresql() {
+                let Some(cluster) = super::common::pg::cluster() else {
+                    return;
+                };
+                let env = super::Env::new().with_db(&cluster.database());
+                super::$name(super::Server::on(env)).await;
+            }
+        }
+    };
+}
+
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const HOST: &str = "127.0.0.1:8799";
 
@@ -72,9 +94,15 @@ impl Server {
         *self.now.lock().unwrap() = at(s);
     }
 
-    /// An SQLite server's database.
-    fn store(&self) -> SqliteStore {
-        SqliteStore::open(&self.env.dir().join("recall.sqlite3")).unwrap()
+    /// Writes to the database with `f`, on a thread of its own.
+    fn write<T: Send>(&self, f: impl FnOnce(&mut dyn Store) -> T + Send) -> T {
+        let db = self.env.db();
+        off_runtime(move || {
+            let now = chrono::DateTime::UNIX_EPOCH;
+            let (mut store, _) =
+                recall::store::open_for_use(&db, Access::ReadWrite, None, now).unwrap();
+            f(&mut *store)
+        })
     }
 
     /// Reads the database with `f`, on a thread of its own (PostgreSQL's
@@ -330,9 +358,9 @@ async fn first_day_drill_matches_the_terminal(web: Server) {
     assert_eq!(web.reviews(), 14);
 }
 
-#[tokio::test]
-async fn a_replayed_answer_is_refused_and_shows_the_card_now() {
-    let s = Server::new();
+both!(a_replayed_answer_is_refused_and_shows_the_card_now);
+
+async fn a_replayed_answer_is_refused_and_shows_the_card_now(s: Server) {
     let cards = shipped_cards();
     web_drill(&s, &cards, &["4", "4", "4"]).await;
     // A new drill the next day, and its first card answered.
@@ -405,9 +433,9 @@ async fn a_replayed_answer_is_refused_and_shows_the_card_now() {
     assert_eq!(s.reviews(), before + 1);
 }
 
-#[tokio::test]
-async fn other_sites_and_forms_without_the_token_are_refused() {
-    let s = Server::new();
+both!(other_sites_and_forms_without_the_token_are_refused);
+
+async fn other_sites_and_forms_without_the_token_are_refused(s: Server) {
     let start = [("token", TOKEN)];
     // Another host name (a DNS-rebinding page) can read nothing.
     let request = Request::get("/")
@@ -495,9 +523,9 @@ async fn other_sites_and_forms_without_the_token_are_refused() {
     assert_eq!(s.reviews(), 0);
 }
 
-#[tokio::test]
-async fn malformed_requests_get_one_sentence_and_change_nothing() {
-    let s = Server::new();
+both!(malformed_requests_get_one_sentence_and_change_nothing);
+
+async fn malformed_requests_get_one_sentence_and_change_nothing(s: Server) {
     s.post("/drill/start", &[("token", TOKEN)]).await;
     let page = s.get("/drill").await.body;
     let (run, id) = ids(&page);
@@ -565,9 +593,9 @@ async fn malformed_requests_get_one_sentence_and_change_nothing() {
     }
 }
 
-#[tokio::test]
-async fn the_exam_refuses_an_answer_after_its_deadline() {
-    let s = Server::new();
+both!(the_exam_refuses_an_answer_after_its_deadline);
+
+async fn the_exam_refuses_an_answer_after_its_deadline(s: Server) {
     let reply = s
         .post(
             "/exam/start",
@@ -643,18 +671,19 @@ async fn the_exam_refuses_an_answer_after_its_deadline() {
     assert!(result.contains("pass mark 70%"));
 }
 
-#[tokio::test]
-async fn a_card_with_markup_is_shown_as_text() {
-    let s = Server::new();
+both!(a_card_with_markup_is_shown_as_text);
+
+async fn a_card_with_markup_is_shown_as_text(s: Server) {
     let deck = "[deck]\nid = \"x\"\ntitle = \"<b>X</b>\"\nversion = 1\n\n[[areas]]\nid = \"a\"\nname = \"<i>A</i>\"\n\n\
                 [[cards]]\nid = \"c\"\narea = \"a\"\nkind = \"basic\"\nfront = \"<script>alert(1)</script>\"\nback = \"<img src=x onerror=alert(2)>\"\n";
-    let mut store = s.store();
     let d = recall::deck::check(std::path::Path::new("x.toml"), deck)
         .deck
         .unwrap();
-    store
-        .install_deck(&d, at("2026-03-01T09:00:00Z").utc())
-        .unwrap();
+    s.write(|store| {
+        store
+            .install_deck(&d, at("2026-03-01T09:00:00Z").utc())
+            .unwrap()
+    });
     for path in ["/decks", "/decks/x", "/decks/x/cards/c", "/"] {
         let body = s.get(path).await.body;
         assert!(!body.contains("<script>alert"), "{path}");
@@ -672,9 +701,9 @@ async fn a_card_with_markup_is_shown_as_text() {
     assert!(card.contains("&lt;img src=x onerror=alert(2)&gt;"));
 }
 
-#[tokio::test]
-async fn a_deck_with_errors_is_refused_at_its_line_and_column() {
-    let s = Server::new();
+both!(a_deck_with_errors_is_refused_at_its_line_and_column);
+
+async fn a_deck_with_errors_is_refused_at_its_line_and_column(s: Server) {
     let body = "--XyZ\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n".to_string()
         + TOKEN
         + "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"deck\"; filename=\"../../bad.toml\"\r\n\
@@ -696,9 +725,9 @@ async fn a_deck_with_errors_is_refused_at_its_line_and_column() {
     assert!(s.get("/decks/bad").await.status == StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn a_quiz_records_each_answer_and_shows_its_correction_above_the_next() {
-    let s = Server::new();
+both!(a_quiz_records_each_answer_and_shows_its_correction_above_the_next);
+
+async fn a_quiz_records_each_answer_and_shows_its_correction_above_the_next(s: Server) {
     let reply = s
         .post("/quiz/start", &[("token", TOKEN), ("count", "3")])
         .await;
@@ -733,15 +762,16 @@ async fn a_quiz_records_each_answer_and_shows_its_correction_above_the_next() {
     }
     let done = s.get("/quiz").await.body;
     assert!(done.contains("3 questions answered"), "{done}");
-    let store = s.store();
-    let user = store.user("tester").unwrap().unwrap();
-    assert!(
-        store
-            .history(user.id)
-            .unwrap()
-            .iter()
-            .all(|r| r.mode == "quiz")
-    );
+    s.read(|store| {
+        let user = store.user("tester").unwrap().unwrap();
+        assert!(
+            store
+                .history(user.id)
+                .unwrap()
+                .iter()
+                .all(|r| r.mode == "quiz")
+        );
+    });
 }
 
 /// A deck file posted to `/decks/add`.
@@ -772,9 +802,9 @@ fn small_deck(version: u32, cards: u32) -> String {
     text
 }
 
-#[tokio::test]
-async fn with_two_decks_the_exam_asks_which_and_a_deck_never_goes_back_a_version() {
-    let s = Server::new();
+both!(with_two_decks_the_exam_asks_which_and_a_deck_never_goes_back_a_version);
+
+async fn with_two_decks_the_exam_asks_which_and_a_deck_never_goes_back_a_version(s: Server) {
     let added = add_deck(&s, "small.toml", &small_deck(2, 3)).await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
     // The exam form offers both decks; without a choice the server says
@@ -813,8 +843,8 @@ async fn with_two_decks_the_exam_asks_which_and_a_deck_never_goes_back_a_version
             .body
             .contains("version 1 is older than the installed version 2")
     );
-    let store = s.store();
-    assert_eq!(store.deck_cards(&"small".into()).unwrap().len(), 3);
+    let cards = s.read(|store| store.deck_cards(&"small".into()).unwrap().len());
+    assert_eq!(cards, 3);
 }
 
 #[tokio::test]
