@@ -16,9 +16,38 @@ use common::Env;
 use recall::sched::Now;
 use recall::store::prelude::*;
 use recall::store::{Counts, SqliteStore};
+
 use recall::web::{App, ClassConfig};
 use scraper::{Html, Selector};
 use tower::ServiceExt;
+
+/// Runs `f` on a thread of its own: PostgreSQL's client blocks on a
+/// runtime of its own, which the test's may not.
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| scope.spawn(f).join().unwrap())
+}
+
+/// Runs the test `$name` (taking the cast on a fresh server) on SQLite and
+/// on PostgreSQL: `$name::sqlite` and `$name::postgresql`.
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(super::cast().await).await;
+            }
+
+            #[tokio::test]
+            async fn postgresql() {
+                let Some(cluster) = super::common::pg::cluster() else {
+                    return;
+                };
+                let env = super::Env::new().with_db(&cluster.database());
+                super::$name(super::cast_on(super::Server::on(env)).await).await;
+            }
+        }
+    };
+}
 
 const HOST: &str = "class.example:8443";
 const ORIGIN: &str = "http://class.example:8443";
@@ -104,17 +133,22 @@ struct Server {
 
 impl Server {
     fn new() -> Server {
-        let env = Env::new();
+        Server::on(Env::new())
+    }
+
+    /// A class server on `env`'s database (an SQLite file, or PostgreSQL).
+    fn on(env: Env) -> Server {
         let now = Arc::new(Mutex::new(at("2026-03-02T09:00:00Z")));
         let clock = now.clone();
-        let (app, setup) = App::open_class(ClassConfig {
-            db: env.dir().join("recall.sqlite3"),
+        let config = ClassConfig {
+            db: env.db(),
             clock: Arc::new(move || *clock.lock().unwrap()),
             https: false,
             behind_proxy: false,
             log: false,
-        })
-        .unwrap();
+        };
+        // Off the test's runtime: PostgreSQL's client blocks on its own.
+        let (app, setup) = off_runtime(move || App::open_class(config).unwrap());
         let router = app.router("0.0.0.0:8443".parse().unwrap());
         Server {
             env,
@@ -128,27 +162,35 @@ impl Server {
         *self.now.lock().unwrap() = at(s);
     }
 
-    fn store(&self) -> SqliteStore {
-        SqliteStore::open(&self.env.dir().join("recall.sqlite3")).unwrap()
+    /// Reads the database with `f` through the store traits, on a thread
+    /// of its own (PostgreSQL's client blocks on a runtime of its own).
+    fn read<T: Send>(&self, f: impl FnOnce(&dyn Store) -> T + Send) -> T {
+        let db = self.env.db();
+        off_runtime(move || {
+            let store = recall::store::open_plain(&db).unwrap();
+            f(&*store)
+        })
     }
 
     /// Everything the database holds, to show a request changed nothing.
     fn snapshot(&self) -> (Counts, usize, usize, Vec<String>) {
-        let s = self.store();
-        let classes = s.classes().unwrap();
-        let members: usize = classes.iter().map(|c| s.members(c.id).unwrap().len()).sum();
-        let decks: Vec<String> = classes
-            .iter()
-            .flat_map(|c| s.class_decks(c.id).unwrap())
-            .map(|d| d.to_string())
-            .collect();
-        (s.counts().unwrap(), classes.len(), members, decks)
+        self.read(|s| {
+            let classes = s.classes().unwrap();
+            let members: usize = classes.iter().map(|c| s.members(c.id).unwrap().len()).sum();
+            let decks: Vec<String> = classes
+                .iter()
+                .flat_map(|c| s.class_decks(c.id).unwrap())
+                .map(|d| d.to_string())
+                .collect();
+            (s.counts().unwrap(), classes.len(), members, decks)
+        })
     }
 
     fn history(&self, name: &str) -> usize {
-        let s = self.store();
-        let user = s.user(name).unwrap().unwrap();
-        s.history(user.id).unwrap().len()
+        self.read(|s| {
+            let user = s.user(name).unwrap().unwrap();
+            s.history(user.id).unwrap().len()
+        })
     }
 
     async fn send(
@@ -386,7 +428,11 @@ async fn drill(s: &Server, jar: &mut Jar, n: usize) {
 }
 
 async fn cast() -> Cast {
-    let s = Server::new();
+    cast_on(Server::new()).await
+}
+
+/// The cast on server `s`.
+async fn cast_on(s: Server) -> Cast {
     let setup = format!("{ORIGIN}/join/{}", s.setup);
     let mut root = s
         .join(&setup, Some("root"), &format!("root {PASSWORD}"))
@@ -404,9 +450,10 @@ async fn cast() -> Cast {
     s.get(&mut otto, &format!("/classes/{b}")).await;
     let cy = invite(&s, &mut otto, &b, "cy").await;
     drill(&s, &mut ana, 2).await;
-    let store = s.store();
-    let id = |n: &str| store.user(n).unwrap().unwrap().id.0.to_string();
-    let (ana_id, bo_id, cy_id) = (id("ana"), id("bo"), id("cy"));
+    let (ana_id, bo_id, cy_id) = s.read(|store| {
+        let id = |n: &str| store.user(n).unwrap().unwrap().id.0.to_string();
+        (id("ana"), id("bo"), id("cy"))
+    });
     s.get(&mut tess, &format!("/classes/{a}")).await;
     s.get(&mut otto, &format!("/classes/{b}")).await;
     Cast {
@@ -488,9 +535,9 @@ fn fill(ids: &Ids, template: &str) -> String {
         .fold(template.to_string(), |t, (k, v)| t.replace(k, v))
 }
 
-#[tokio::test]
-async fn a_request_without_a_login_is_sent_to_log_in_and_changes_nothing() {
-    let mut c = cast().await;
+both!(a_request_without_a_login_is_sent_to_log_in_and_changes_nothing);
+
+async fn a_request_without_a_login_is_sent_to_log_in_and_changes_nothing(mut c: Cast) {
     let before = c.s.snapshot();
     let ids = Ids::of(&c);
     let mut nobody = Jar::default();
@@ -532,9 +579,9 @@ async fn a_request_without_a_login_is_sent_to_log_in_and_changes_nothing() {
     let _ = &mut c.root;
 }
 
-#[tokio::test]
-async fn a_learner_sees_and_writes_only_their_own() {
-    let mut c = cast().await;
+both!(a_learner_sees_and_writes_only_their_own);
+
+async fn a_learner_sees_and_writes_only_their_own(mut c: Cast) {
     let before = c.s.snapshot();
     let ids = Ids::of(&c);
     let ana = &mut c.ana;
@@ -644,9 +691,9 @@ async fn a_learner_sees_and_writes_only_their_own() {
     let _ = (&mut c.cy, &mut c.root);
 }
 
-#[tokio::test]
-async fn an_instructor_sees_only_their_own_classes() {
-    let mut c = cast().await;
+both!(an_instructor_sees_only_their_own_classes);
+
+async fn an_instructor_sees_only_their_own_classes(mut c: Cast) {
     let before = c.s.snapshot();
     let (a, b) = (c.a.clone(), c.b.clone());
     let (ana, cy) = (c.ana_id.clone(), c.cy_id.clone());
@@ -764,9 +811,9 @@ async fn an_instructor_sees_only_their_own_classes() {
     );
 }
 
-#[tokio::test]
-async fn logins_expire_and_end_on_logout_and_on_a_new_password() {
-    let c = cast().await;
+both!(logins_expire_and_end_on_logout_and_on_a_new_password);
+
+async fn logins_expire_and_end_on_logout_and_on_a_new_password(c: Cast) {
     let s = &c.s;
     let (mut first, reply) = s.log_in("bo", &format!("bo {PASSWORD}")).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
@@ -814,9 +861,9 @@ async fn logins_expire_and_end_on_logout_and_on_a_new_password() {
     assert_eq!(s.get(&mut third, "/").await.status, StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
-async fn forms_without_their_token_or_from_another_site_change_nothing() {
-    let mut c = cast().await;
+both!(forms_without_their_token_or_from_another_site_change_nothing);
+
+async fn forms_without_their_token_or_from_another_site_change_nothing(mut c: Cast) {
     let before = c.s.snapshot();
     let tess_token = c.tess.token.clone();
     let otto_token = c.otto.token.clone();
@@ -868,9 +915,9 @@ async fn forms_without_their_token_or_from_another_site_change_nothing() {
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
-async fn the_eleventh_wrong_password_in_a_minute_is_throttled() {
-    let c = cast().await;
+both!(the_eleventh_wrong_password_in_a_minute_is_throttled);
+
+async fn the_eleventh_wrong_password_in_a_minute_is_throttled(c: Cast) {
     let s = &c.s;
     for n in 1..=10 {
         let (_, reply) = s.log_in("ana", &format!("wrong {n}")).await;
@@ -900,15 +947,13 @@ async fn the_eleventh_wrong_password_in_a_minute_is_throttled() {
 #[tokio::test]
 async fn the_database_keeps_only_password_hashes_and_secret_digests() {
     let c = cast().await;
-    let store = c.s.store();
-    for account in store.accounts().unwrap() {
+    for account in c.s.read(|store| store.accounts().unwrap()) {
         let hash = account.password.expect("every account here has a password");
         assert!(
             hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
             "{hash}"
         );
     }
-    drop(store);
     let mut bytes = Vec::new();
     for name in ["recall.sqlite3", "recall.sqlite3-wal"] {
         if let Ok(b) = std::fs::read(c.s.env.dir().join(name)) {
@@ -930,9 +975,9 @@ async fn the_database_keeps_only_password_hashes_and_secret_digests() {
     }
 }
 
-#[tokio::test]
-async fn publishing_a_new_version_shows_its_changes_and_keeps_history() {
-    let mut c = cast().await;
+both!(publishing_a_new_version_shows_its_changes_and_keeps_history);
+
+async fn publishing_a_new_version_shows_its_changes_and_keeps_history(mut c: Cast) {
     let a = c.a.clone();
     let ana_before = c.s.history("ana");
     let next = DECK
@@ -973,7 +1018,7 @@ async fn publishing_a_new_version_shows_its_changes_and_keeps_history() {
     assert_eq!(listed("Edited"), ["Front two, edited c2"]);
     assert_eq!(listed("Retired"), ["Front four c4"]);
     // Nothing is installed until the instructor confirms.
-    assert_eq!(c.s.store().deck_version(&"fx".into()).unwrap(), Some(1));
+    assert_eq!(c.s.read(|s| s.deck_version(&"fx".into()).unwrap()), Some(1));
     let pending = attr(&preview.body, "input[name=pending]", "value").unwrap();
     let done =
         c.s.post(
@@ -983,7 +1028,7 @@ async fn publishing_a_new_version_shows_its_changes_and_keeps_history() {
         )
         .await;
     assert_eq!(done.status, StatusCode::OK);
-    assert_eq!(c.s.store().deck_version(&"fx".into()).unwrap(), Some(2));
+    assert_eq!(c.s.read(|s| s.deck_version(&"fx".into()).unwrap()), Some(2));
     assert_eq!(c.s.history("ana"), ana_before, "history kept");
     // Confirming twice publishes once.
     let again =
@@ -1237,9 +1282,9 @@ fn the_class_server_speaks_https_with_a_certificate_given() {
     assert_eq!(curl(&[&format!("http://127.0.0.1:{port}/health")]), "");
 }
 
-#[tokio::test]
-async fn what_an_intruder_tried_on_the_class_server_is_refused() {
-    let mut c = cast().await;
+both!(what_an_intruder_tried_on_the_class_server_is_refused);
+
+async fn what_an_intruder_tried_on_the_class_server_is_refused(mut c: Cast) {
     // Passwords tried all at once are counted as they are tried: at most
     // ten get an answer, the rest wait for the minute.
     let mut tries = Vec::new();
