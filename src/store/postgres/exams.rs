@@ -59,7 +59,7 @@ impl Exams for PgStore {
                 deck: start.deck.clone(),
                 card: given.answer.card.clone(),
             };
-            super::reviews::update_card(tx, user, &card, review)?;
+            super::reviews::update_card(tx, &self.statements, user, &card, review)?;
             // An answer given again after a lost reply is kept once.
             if insert_answer(tx, id, given.position, &given.answer)? {
                 tx.execute(

@@ -106,7 +106,7 @@ impl Maintenance for PgStore {
         self.write(|tx| {
             tx.execute("DELETE FROM card_state", &[])?;
             for s in states {
-                save_state(tx, s.user, &s.card, &s.state, s.last)?;
+                save_state(tx, &self.statements, s.user, &s.card, &s.state, s.last)?;
             }
             Ok(())
         })

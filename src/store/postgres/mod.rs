@@ -21,9 +21,10 @@ mod study;
 mod users;
 
 use std::cell::{RefCell, RefMut};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use postgres::{Client, NoTls, Row, Transaction};
+use postgres::{Client, GenericClient, NoTls, Row, Statement, Transaction};
 
 use super::StoreError;
 use crate::model::{CardKey, Mode};
@@ -48,6 +49,30 @@ pub struct PgStore {
     place: String,
     /// The URL connected to, for another connection.
     url: String,
+    /// The answer path's statements, prepared once on this connection.
+    statements: Statements,
+}
+
+/// Statements prepared once per connection, by their SQL: executing one
+/// again is one round trip, not two (parse, then bind and execute).
+#[derive(Default)]
+pub(super) struct Statements(RefCell<HashMap<String, Statement>>);
+
+impl Statements {
+    /// `sql` prepared on `db`'s connection (the one these statements
+    /// belong to), the first time it is asked for.
+    pub(super) fn get(
+        &self,
+        db: &mut impl GenericClient,
+        sql: &str,
+    ) -> Result<Statement, postgres::Error> {
+        if let Some(s) = self.0.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let s = db.prepare(sql)?;
+        self.0.borrow_mut().insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
 }
 
 /// What a write transaction can fail with.
@@ -99,6 +124,7 @@ impl PgStore {
             client: RefCell::new(Some(client)),
             place,
             url: url.to_string(),
+            statements: Statements::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -114,7 +140,7 @@ impl PgStore {
         learner: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(PgStore, bool), StoreError> {
-        let mut store = PgStore::connect(url)?;
+        let store = PgStore::connect(url)?;
         let added = store.write(|tx| {
             tx.execute("SELECT pg_advisory_xact_lock(5243)", &[])?;
             let had: bool = tx
@@ -199,7 +225,7 @@ impl PgStore {
 
     /// Runs `f` in a transaction; nothing is kept if it fails.
     fn write<T>(
-        &mut self,
+        &self,
         f: impl FnOnce(&mut Transaction<'_>) -> Result<T, TxError>,
     ) -> Result<T, StoreError> {
         let err = backend(&self.place);

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use postgres::{GenericClient, Row, Transaction};
 
 use super::{
-    PgStore, TxError, day_of, mode_of, quality_of, state_at, state_values, time_of, timestamp, u,
+    PgStore, Statements, TxError, day_of, mode_of, quality_of, state_at, state_values, time_of,
+    timestamp, u,
 };
 use crate::model::{CardKey, UserId};
 use crate::sched::State;
@@ -33,11 +34,11 @@ impl ReviewLog for PgStore {
         card: &CardKey,
         f: &mut dyn FnMut(&CardLog) -> Result<CardWrite, StoreError>,
     ) -> Result<(), StoreError> {
-        self.write(|tx| update_card(tx, user, card, f))
+        self.write(|tx| update_card(tx, &self.statements, user, card, f))
     }
 
     fn card_state(&self, user: UserId, card: &CardKey) -> Result<State, StoreError> {
-        load_state(&mut *self.db(), user, card)
+        load_state(&mut *self.db(), &self.statements, user, card)
             .map(|s| s.map_or(State::NEW, |(s, _)| s))
             .map_err(self.tx_err())
     }
@@ -74,7 +75,7 @@ impl ReviewLog for PgStore {
         self.write(|tx| {
             let mut added = 0;
             for (review, before, after) in reviews {
-                added += insert_review(&mut *tx, user, review, before, after)?;
+                added += insert_review(&mut *tx, &self.statements, user, review, before, after)?;
             }
             Ok(added)
         })
@@ -106,23 +107,23 @@ fn card_exists(db: &mut impl GenericClient, card: &CardKey) -> Result<bool, post
 /// writers of one card take turns.
 pub(super) fn update_card(
     tx: &mut Transaction<'_>,
+    st: &Statements,
     user: UserId,
     card: &CardKey,
     f: &mut dyn FnMut(&CardLog) -> Result<CardWrite, StoreError>,
 ) -> Result<(), TxError> {
     let lock = format!("{user}/{}/{}", card.deck, card.card);
-    tx.execute(
-        "SELECT pg_advisory_xact_lock(hashtextextended($1, $2))",
-        &[&lock, &user.0],
-    )?;
+    let locking = st.get(tx, "SELECT pg_advisory_xact_lock(hashtextextended($1, $2))")?;
+    tx.execute(&locking, &[&lock, &user.0])?;
     // The card and the learner are held (FOR KEY SHARE) until the end of
     // the transaction: neither can be removed between this check and the
     // writes, as SQLite's write lock ensures.
+    let holding_card = st.get(
+        tx,
+        "SELECT 1 FROM cards WHERE deck_id = $1 AND id = $2 FOR KEY SHARE",
+    )?;
     let installed = tx
-        .query_opt(
-            "SELECT 1 FROM cards WHERE deck_id = $1 AND id = $2 FOR KEY SHARE",
-            &[&card.deck.as_str(), &card.card.as_str()],
-        )?
+        .query_opt(&holding_card, &[&card.deck.as_str(), &card.card.as_str()])?
         .is_some();
     if !installed {
         return Err(TxError::Store(StoreError::UnknownCard {
@@ -130,22 +131,18 @@ pub(super) fn update_card(
             card: card.card.to_string(),
         }));
     }
-    let known = tx
-        .query_opt(
-            "SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE",
-            &[&user.0],
-        )?
-        .is_some();
+    let holding_user = st.get(tx, "SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE")?;
+    let known = tx.query_opt(&holding_user, &[&user.0])?.is_some();
     if !known {
         return Err(TxError::Store(StoreError::NoSuchUser(user)));
     }
     let log = CardLog {
-        reviews: card_log(&mut *tx, user, card)?,
-        stored: load_state(&mut *tx, user, card)?,
+        reviews: card_log(&mut *tx, st, user, card)?,
+        stored: load_state(&mut *tx, st, user, card)?,
     };
     let write = f(&log)?;
     if let Some((review, before, after)) = &write.append {
-        insert_review(&mut *tx, user, review, before, after)?;
+        insert_review(&mut *tx, st, user, review, before, after)?;
     }
     if !write.rewrite.is_empty() {
         let update = tx.prepare(
@@ -168,7 +165,7 @@ pub(super) fn update_card(
     }
     if write.state != log.stored {
         match &write.state {
-            Some((state, last)) => save_state(&mut *tx, user, card, state, *last)?,
+            Some((state, last)) => save_state(&mut *tx, st, user, card, state, *last)?,
             None => {
                 tx.execute(
                     "DELETE FROM card_state WHERE user_id = $1 AND deck_id = $2 AND card_id = $3",
@@ -183,6 +180,7 @@ pub(super) fn update_card(
 /// One card's log for one user, in replay order: time, then recording.
 fn card_log(
     db: &mut impl GenericClient,
+    st: &Statements,
     user: UserId,
     card: &CardKey,
 ) -> Result<Vec<LoggedReview>, TxError> {
@@ -192,8 +190,9 @@ fn card_log(
          FROM reviews WHERE user_id = $1 AND deck_id = $2 AND card_id = $3
          ORDER BY reviewed_at COLLATE \"C\", id"
     );
+    let reading = st.get(db, &sql)?;
     let rows = db.query(
-        sql.as_str(),
+        &reading,
         &[&user.0, &card.deck.as_str(), &card.card.as_str()],
     )?;
     let reviews: Vec<LoggedReview> = rows.iter().map(logged).collect::<Result<_, StoreError>>()?;
@@ -224,6 +223,7 @@ pub(super) fn logged(r: &Row) -> Result<LoggedReview, StoreError> {
 /// A user's stored state of a card and its last rescheduling review.
 fn load_state(
     db: &mut impl GenericClient,
+    st: &Statements,
     user: UserId,
     card: &CardKey,
 ) -> Result<Option<(State, DateTime<Utc>)>, TxError> {
@@ -231,8 +231,9 @@ fn load_state(
         "SELECT {STATE_COLUMNS}, last_review FROM card_state
          WHERE user_id = $1 AND deck_id = $2 AND card_id = $3"
     );
+    let reading = st.get(db, &sql)?;
     let row = db.query_opt(
-        sql.as_str(),
+        &reading,
         &[&user.0, &card.deck.as_str(), &card.card.as_str()],
     )?;
     match row {
@@ -247,6 +248,7 @@ fn load_state(
 /// Appends one review; 0 if its id is already recorded.
 pub(super) fn insert_review(
     db: &mut impl GenericClient,
+    st: &Statements,
     user: UserId,
     r: &NewReview,
     before: &State,
@@ -259,13 +261,17 @@ pub(super) fn insert_review(
     let mode = r.mode.name();
     let quality = i64::from(r.quality.value());
     let response_ms = r.response_ms.map(i64::from);
-    let added = db.execute(
+    let inserting = st.get(
+        db,
         "INSERT INTO reviews (uid, user_id, deck_id, card_id, reviewed_at, study_day, mode,
             quality, response_ms, before_reps, before_ease, before_interval, before_due,
             before_lapses, after_reps, after_ease, after_interval, after_due, after_lapses)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
             $18, $19)
          ON CONFLICT (uid) DO NOTHING",
+    )?;
+    let added = db.execute(
+        &inserting,
         &[
             &r.id,
             &user.0,
@@ -295,6 +301,7 @@ pub(super) fn insert_review(
 /// time, in place of any stored before.
 pub(super) fn save_state(
     db: &mut impl GenericClient,
+    st: &Statements,
     user: UserId,
     card: &CardKey,
     state: &State,
@@ -302,7 +309,8 @@ pub(super) fn save_state(
 ) -> Result<(), postgres::Error> {
     let s = state_values(state);
     let last = timestamp(last_review);
-    db.execute(
+    let saving = st.get(
+        db,
         "INSERT INTO card_state (user_id, deck_id, card_id, repetitions, ease, interval, due,
             lapses, last_review)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -310,6 +318,9 @@ pub(super) fn save_state(
             repetitions = EXCLUDED.repetitions, ease = EXCLUDED.ease,
             interval = EXCLUDED.interval, due = EXCLUDED.due, lapses = EXCLUDED.lapses,
             last_review = EXCLUDED.last_review",
+    )?;
+    db.execute(
+        &saving,
         &[
             &user.0,
             &card.deck.as_str(),
