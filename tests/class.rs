@@ -1210,13 +1210,9 @@ fn the_class_server_speaks_https_with_a_certificate_given() {
     assert!(missing.stdout.is_empty());
     assert!(!dir.join("recall.sqlite3").exists());
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = env
-        .process([
+    let port = common::server::free_port();
+    let server = common::server::Server::start(
+        env.process([
             "serve",
             "--class",
             "--listen",
@@ -1225,26 +1221,10 @@ fn the_class_server_speaks_https_with_a_certificate_given() {
             "cert.pem",
             "--tls-key",
             "key.pem",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut out = std::io::BufReader::new(server.stdout.take().unwrap());
-    let _server = Kill(server);
-    let mut printed = String::new();
-    while !printed.contains("Ctrl-C") {
-        use std::io::BufRead;
-        assert!(out.read_line(&mut printed).unwrap() > 0, "{printed}");
-    }
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        ]),
+        port,
+    );
+    let printed = &server.banner;
     assert!(printed.starts_with(&format!(
         "recall is serving a class at https://127.0.0.1:{port}/"
     )));

@@ -222,32 +222,11 @@ fn recall_sync_with_the_class_server_over_http() {
             .unwrap()
             .unwrap();
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = on_server
-        .process(["serve", "--class", "--listen", &format!("127.0.0.1:{port}")])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let _server = Kill(child);
-    let mut printed = String::new();
-    while !printed.contains("Ctrl-C") {
-        use std::io::BufRead;
-        assert!(out.read_line(&mut printed).unwrap() > 0, "{printed}");
-    }
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let port = common::server::free_port();
+    let _server = common::server::Server::start(
+        on_server.process(["serve", "--class", "--listen", &format!("127.0.0.1:{port}")]),
+        port,
+    );
     let url = format!("http://127.0.0.1:{port}");
 
     // A wrong password gets no token.

@@ -14,7 +14,18 @@ pub struct Server {
     child: Child,
     /// Where it listens.
     pub addr: SocketAddr,
+    /// What it printed as it started, up to its "Ctrl-C" line.
+    pub banner: String,
     log: Option<JoinHandle<String>>,
+}
+
+/// A loopback port free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Server {
@@ -22,15 +33,19 @@ impl Server {
     /// with its clock at `now`, and waits for its banner. Its standard
     /// error is kept for [`Server::stop`].
     pub fn class(bin: &Path, db: &str, now: &str) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut child = Command::new(bin)
-            .args(["serve", "--class", "--listen", &format!("127.0.0.1:{port}")])
+        let port = free_port();
+        let mut cmd = Command::new(bin);
+        cmd.args(["serve", "--class", "--listen", &format!("127.0.0.1:{port}")])
             .env("RECALL_DB", db)
-            .env("RECALL_NOW", now)
+            .env("RECALL_NOW", now);
+        Server::start(cmd, port)
+    }
+
+    /// Starts `cmd`, a `recall serve` listening on loopback `port`, and
+    /// waits for its banner. Its standard error is kept for
+    /// [`Server::stop`].
+    pub fn start(mut cmd: Command, port: u16) -> Server {
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -42,19 +57,22 @@ impl Server {
             let _ = err.read_to_string(&mut text);
             text
         });
-        let mut line = String::new();
-        while !line.contains("Ctrl-C") {
-            line.clear();
-            if out.read_line(&mut line).unwrap_or(0) == 0 {
+        let mut banner = String::new();
+        while !banner.contains("Ctrl-C") {
+            if out.read_line(&mut banner).unwrap_or(0) == 0 {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("the server stopped: {}", log.join().unwrap_or_default());
+                panic!(
+                    "the server stopped: {banner}{}",
+                    log.join().unwrap_or_default()
+                );
             }
         }
         std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
         Server {
             child,
             addr: format!("127.0.0.1:{port}").parse().unwrap(),
+            banner,
             log: Some(log),
         }
     }
